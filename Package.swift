@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mailsla",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mailsla", targets: ["MailslaCLI"]),
+        .library(name: "Mailsla", targets: ["Mailsla"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each behind a module map and a shim header.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure Swift: framing, syslog parsing, records, counters. No C, no I/O beyond what callers hand in.
+        .target(name: "MailslaCore"),
+        // Byte sources: files, gzip (zlib), standard input, rotated sets.
+        .target(name: "MailslaInput", dependencies: ["MailslaCore", "CZlib"]),
+        // Journal files and directories through libsystemd.
+        .target(name: "MailslaJournal", dependencies: ["MailslaCore", "CSystemd"]),
+        // The pipeline that ties sources and stages together for `replay`.
+        .target(name: "Mailsla", dependencies: ["MailslaCore", "MailslaInput", "MailslaJournal"]),
+        // Writes realistic logs of known content for tests and benchmarks.
+        .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
+        .executableTarget(
+            name: "MailslaCLI",
+            dependencies: [
+                "Mailsla", "MailslaCorpus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Stage-by-stage throughput, run on demand in release mode (never part of `swift test`).
+        .executableTarget(
+            name: "mailsla-bench",
+            dependencies: ["Mailsla", "MailslaCorpus"],
+            path: "Benchmarks/mailsla-bench"
+        ),
+
+        .testTarget(name: "MailslaCoreTests", dependencies: ["MailslaCore"]),
+        .testTarget(name: "MailslaInputTests", dependencies: ["MailslaInput"]),
+        .testTarget(name: "MailslaJournalTests", dependencies: ["MailslaJournal", "MailslaCorpus"]),
+        .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
+        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,116 @@
+import Foundation
+import MailslaCore
+import MailslaInput
+import MailslaJournal
+
+/// Reads archived inputs in order through one pipeline: text files (plain or
+/// gzip), standard input, journal files and directories.
+///
+/// A failing input is reported in the result and the run goes on; the lines
+/// read before a failure (a truncated `.gz`) still count.
+public struct Replay {
+    public let options: ReplayOptions
+
+    public init(options: ReplayOptions) { self.options = options }
+
+    /// Runs the replay. Throws only when the events output cannot be written.
+    public func run() throws -> ReplayResult {
+        let started = DispatchTime.now()
+        let symbols = SymbolTable()
+        let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
+        let pipeline = Pipeline(symbols: symbols, events: events)
+        var errors: [InputError] = []
+        var sources: [String] = []
+
+        let (inputs, missing) = InputPaths.resolve(options.paths)
+        for path in missing {
+            errors.append(InputError(.noMatch, path: path, reason: "no such file, directory or glob match"))
+            pipeline.sourceFailed()
+        }
+        var years = YearTracker(.firstLineYear(options.year ?? 1970))
+        for input in inputs {
+            do {
+                let text = try TextInput.open(input)
+                sources.append(text.name)
+                if options.year == nil {
+                    years.reanchor(Self.anchor(modificationTime: text.modificationTime, zone: options.timeZone))
+                }
+                try replayText(text, pipeline: pipeline, years: &years)
+            } catch let error as InputError {
+                errors.append(error)
+                pipeline.sourceFailed()
+            }
+        }
+        for path in options.journalFiles {
+            sources.append(path)
+            errors += try replayJournal(.files([path]), pipeline: pipeline, symbols: symbols)
+        }
+        for path in options.journalDirectories {
+            sources.append(path)
+            errors += try replayJournal(.directory(path), pipeline: pipeline, symbols: symbols)
+        }
+        let invalid = try pipeline.finish()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        var result = ReplayResult(counters: pipeline.counters, symbols: symbols, sources: sources, errors: errors,
+                                  elapsedSeconds: elapsed)
+        result.invalidUTF8Values = invalid
+        return result
+    }
+
+    /// The year anchor for a file whose last line was written near its modification time.
+    static func anchor(modificationTime: Int?, zone: TimeZone) -> YearTracker.Anchor {
+        let date = modificationTime.map { Date(timeIntervalSince1970: Double($0)) } ?? Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        return .endsNear(year: parts.year!, month: parts.month!)
+    }
+
+    private func replayText(_ text: TextInput, pipeline: Pipeline, years: inout YearTracker) throws {
+        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        var parser = SyslogParser(symbols: pipeline.symbols,
+                                  options: ParseOptions(timeZone: options.timeZone, program: options.program),
+                                  years: years)
+        var malformed = MalformedCounts()
+        var batch = RecordBatch()
+        var failure: InputError?
+        while true {
+            let n: Int
+            do {
+                n = try framer.fill { try text.stream.read(into: $0) }
+            } catch let error as InputError {
+                failure = error
+                n = 0
+            }
+            let lines = framer.takeLines(atEnd: n == 0)
+            if !lines.lines.isEmpty {
+                parser.parse(lines, into: &batch, malformed: &malformed)
+                try pipeline.process(batch)
+            }
+            if n == 0 { break }
+        }
+        years = parser.years
+        pipeline.addFraming(framer.counters, malformed: malformed)
+        if let failure { throw failure }
+    }
+
+    private func replayJournal(_ location: JournalReader.Location, pipeline: Pipeline,
+                               symbols: SymbolTable) throws -> [InputError] {
+        do {
+            let reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols)
+            var batch = RecordBatch()
+            while true {
+                batch.bytes.removeAll(keepingCapacity: true)
+                batch.records.removeAll(keepingCapacity: true)
+                let n = try reader.read(into: &batch)
+                if n == 0 { break }
+                pipeline.addJournalEntries(n)
+                try pipeline.process(batch)
+            }
+            return []
+        } catch let error as InputError {
+            pipeline.sourceFailed()
+            return [error]
+        }
+    }
+}

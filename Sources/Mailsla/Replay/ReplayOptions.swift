@@ -1,0 +1,21 @@
+import Foundation
+
+/// What to replay and how: the strict configuration of one `mailsla replay` run.
+public struct ReplayOptions: Sendable {
+    /// Files, directories, globs and `-` for standard input.
+    public var paths: [String] = []
+    public var journalFiles: [String] = []
+    public var journalDirectories: [String] = []
+    /// `FIELD=value` journal matches.
+    public var journalMatches: [String] = []
+    /// The year of the first RFC 3164 line; nil takes it from each file's modification time.
+    public var year: Int?
+    public var timeZone = TimeZone(identifier: "UTC")!
+    /// Lines are this program's own log (no syslog host or tag).
+    public var program: String?
+    public var maxLineLength = 65536
+    /// Where to write one JSON object per record: a path, or `-` for standard output.
+    public var eventsPath: String?
+
+    public init() {}
+}

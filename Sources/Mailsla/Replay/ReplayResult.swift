@@ -1,0 +1,17 @@
+/// What a replay read and how it went, for the summary and the report.
+public struct ReplayResult {
+    public var counters: InputCounters
+    public let symbols: SymbolTable
+    /// Inputs in the order they were read.
+    public var sources: [String]
+    /// Inputs that failed, each with its reason; the run went on without them.
+    public var errors: [InputError]
+    public var elapsedSeconds: Double
+    /// Values written as U+FFFD in the events output because they were not UTF-8.
+    public var invalidUTF8Values = 0
+
+    public var bytesRead: Int { counters.framing.bytes }
+}
+
+import MailslaCore
+import MailslaInput

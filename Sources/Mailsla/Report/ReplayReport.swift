@@ -1,0 +1,109 @@
+import Foundation
+import MailslaCore
+
+/// Renders a replay's result: a readable summary, or the JSON report of
+/// ../shared/REPORT.md (the sections whose capability exists).
+public struct ReplayReport {
+    public let result: ReplayResult
+    public let timeZone: TimeZone
+
+    public init(result: ReplayResult, timeZone: TimeZone) {
+        self.result = result
+        self.timeZone = timeZone
+    }
+
+    var counters: InputCounters { result.counters }
+
+    public var period: ReportPeriod? {
+        guard counters.firstTime <= counters.lastTime else { return nil }
+        return .covering(firstMicros: counters.firstTime, lastMicros: counters.lastTime, zone: timeZone)
+    }
+
+    /// The `input` section and, when times were seen, the `period`.
+    public func json() -> JSONValue {
+        var members: [(String, JSONValue)] = [("schema", .string("mailsla.report/1"))]
+        if let period {
+            members.append(("period", .object([
+                ("start", .string(TimeFormat.rfc3339(micros: Int64(period.start.timeIntervalSince1970) * 1_000_000))),
+                ("end", .string(TimeFormat.rfc3339(micros: Int64(period.end.timeIntervalSince1970) * 1_000_000))),
+                ("timezone", .string(timeZone.identifier)),
+                ("minutes", .int(period.minutes)),
+            ])))
+        }
+        var input: [(String, JSONValue)] = [
+            ("sources", .array(result.sources.map { .string($0) })),
+            ("lines", .int(counters.lines)),
+            ("parsed", .int(counters.parsed)),
+            ("malformed", .int(counters.malformed.total)),
+            ("malformed_by_reason", .object(MalformedReason.allCases.compactMap { reason in
+                counters.malformed[reason] > 0 ? (reason.description, .int(counters.malformed[reason])) : nil
+            })),
+            ("truncated_lines", .int(counters.framing.truncatedLines)),
+            ("nul_lines", .int(counters.framing.nulLines)),
+            ("failed_sources", .int(counters.failedSources)),
+            ("by_program", .object(sorted(counters.byProgram).map { ($0.0, .int($0.1)) })),
+            ("by_host", .object(sorted(counters.byHost).map { ($0.0, .int($0.1)) })),
+        ]
+        if counters.firstTime <= counters.lastTime {
+            input.append(("first_time", .string(TimeFormat.rfc3339(micros: counters.firstTime))))
+            input.append(("last_time", .string(TimeFormat.rfc3339(micros: counters.lastTime))))
+        }
+        input.append(("errors", .array(result.errors.map { .string($0.description) })))
+        members.append(("input", .object(input)))
+        return .object(members)
+    }
+
+    /// A few readable lines for a person at a terminal.
+    public func text() -> String {
+        let seconds = max(result.elapsedSeconds, 1e-9)
+        var out = "mailsla replay: \(result.sources.count) source(s), \(group(counters.lines)) lines"
+        out += String(format: " in %.3f s (%@ lines/s, %.1f MB/s)\n", result.elapsedSeconds,
+                      group(Int(Double(counters.lines) / seconds)), Double(result.bytesRead) / seconds / 1e6)
+        out += "  parsed      \(group(counters.parsed))\n"
+        let reasons = MalformedReason.allCases.filter { counters.malformed[$0] > 0 }
+            .map { "\($0) \(group(counters.malformed[$0]))" }
+        out += "  malformed   \(group(counters.malformed.total))"
+        out += reasons.isEmpty ? "\n" : " (\(reasons.joined(separator: ", ")))\n"
+        if counters.framing.truncatedLines > 0 {
+            out += "  truncated   \(group(counters.framing.truncatedLines)) over-long lines cut\n"
+        }
+        if counters.framing.nulLines > 0 { out += "  nul bytes   \(group(counters.framing.nulLines)) lines\n" }
+        if result.invalidUTF8Values > 0 {
+            out += "  not UTF-8   \(group(result.invalidUTF8Values)) values written as U+FFFD\n"
+        }
+        if counters.firstTime <= counters.lastTime {
+            out += "  time        \(TimeFormat.rfc3339(micros: counters.firstTime)) … \(TimeFormat.rfc3339(micros: counters.lastTime))\n"
+        }
+        let hosts = sorted(counters.byHost)
+        if !hosts.isEmpty {
+            out += "  hosts       " + hosts.map { "\($0.0) \(group($0.1))" }.joined(separator: ", ") + "\n"
+        }
+        let programs = sorted(counters.byProgram)
+        if !programs.isEmpty {
+            out += "  by program\n"
+            for (name, count) in programs.sorted(by: { $0.1 > $1.1 }) {
+                out += "    " + name.padding(toLength: max(28, name.count), withPad: " ", startingAt: 0) + " " + group(count) + "\n"
+            }
+        }
+        if !result.errors.isEmpty {
+            out += "errors (\(result.errors.count)):\n"
+            for error in result.errors { out += "  \(error)\n" }
+        }
+        return out
+    }
+
+    private func sorted(_ counts: [Symbol: Int]) -> [(String, Int)] {
+        counts.map { ($0.key == .none ? "-" : result.symbols.name($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+    }
+}
+
+/// 1234567 → "1,234,567".
+func group(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return value < 0 ? "-" + out : out
+}

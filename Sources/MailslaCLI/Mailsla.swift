@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Mailsla: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mailsla",
+        abstract: "Mail-flow health, attack episodes and exclusion-aware SLA figures from mail-server logs.",
+        subcommands: [ReplayCommand.self]
+    )
+}

@@ -1,0 +1,390 @@
+import Foundation
+
+/// What a parser needs to know that the lines do not say.
+public struct ParseOptions: Sendable {
+    /// The zone of timestamps that carry none (RFC 3164, ISO without offset).
+    public var timeZone: TimeZone
+    /// When set, lines are this program's own log: an optional timestamp, then the message.
+    public var program: String?
+
+    public init(timeZone: TimeZone = TimeZone(identifier: "UTC")!, program: String? = nil) {
+        self.timeZone = timeZone
+        self.program = program
+    }
+}
+
+/// Turns one log line into a `LogRecord`, reading bytes only.
+///
+/// Understands RFC 3164 (day space-, zero- or un-padded; optional `<PRI>`),
+/// RFC 3339 / ISO 8601 with `T` or a space, fractions and offsets, RFC 5424,
+/// TAI64N (`@4000…`), hostless lines whose first word is the tag (Dovecot's
+/// and other daemons' own log files), and bare messages when a program is
+/// given. Names are interned in `symbols`; nothing is allocated per line.
+public struct SyslogParser {
+    public let symbols: SymbolTable
+    public var years: YearTracker
+    private var zone: ZoneOffsets
+    private let programOverride: Symbol?
+    private var cachedDayKey = -1
+    private var cachedDayStart = 0
+
+    public init(symbols: SymbolTable, options: ParseOptions = ParseOptions(), years: YearTracker) {
+        self.symbols = symbols
+        self.years = years
+        zone = ZoneOffsets(zone: options.timeZone)
+        programOverride = options.program.map { symbols.intern($0) }
+    }
+
+    /// Parses every line of `lines` into `batch` and counts the lines that fail in `malformed`.
+    public mutating func parse(_ lines: LineBatch, into batch: inout RecordBatch, malformed: inout MalformedCounts) {
+        batch.records.removeAll(keepingCapacity: true)
+        batch.records.reserveCapacity(lines.lines.count)
+        lines.bytes.withUnsafeBufferPointer { all in
+            for span in lines.lines {
+                let line = UnsafeBufferPointer(rebasing: all[Int(span.start)..<Int(span.end)])
+                switch parse(line, at: span.start) {
+                case .record(let record): batch.records.append(record)
+                case .malformed(let reason): malformed.add(reason)
+                }
+            }
+        }
+        batch.bytes = lines.bytes
+    }
+
+    public enum Outcome: Equatable {
+        case record(LogRecord)
+        case malformed(MalformedReason)
+    }
+
+    /// Parses one line; `offset` is where the line starts in its batch.
+    public mutating func parse(_ line: UnsafeBufferPointer<UInt8>, at offset: Int32 = 0) -> Outcome {
+        let n = line.count
+        guard n > 0, let p = line.baseAddress else { return .malformed(.empty) }
+        var i = 0
+        if p[0] == UInt8(ascii: "<") {
+            var j = 1
+            while j < n, j < 5, isDigit(p[j]) { j += 1 }
+            if j > 1, j < n, p[j] == UInt8(ascii: ">") {
+                i = j + 1
+                if i + 1 < n, p[i] == UInt8(ascii: "1"), p[i + 1] == UInt8(ascii: " ") {
+                    return parse5424(p, n, from: i + 2, offset: offset)
+                }
+            }
+        }
+        guard i < n else { return .malformed(.empty) }
+        let time: Int64
+        let c = p[i]
+        if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") {
+            guard let (t, next) = parse3164Time(p, n, from: i) else {
+                return programOverride != nil ? bare(offset: offset, n: n) : .malformed(.badTimestamp)
+            }
+            time = t
+            i = next
+        } else if isDigit(c) {
+            guard let (t, next, _) = parseISOTime(p, n, from: i) else {
+                return programOverride != nil ? bare(offset: offset, n: n) : .malformed(.badTimestamp)
+            }
+            time = t
+            i = next
+        } else if c == UInt8(ascii: "@") {
+            guard let (t, next) = parseTAI64N(p, n, from: i) else { return .malformed(.badTimestamp) }
+            time = t
+            i = next
+        } else if programOverride != nil {
+            return bare(offset: offset, n: n)
+        } else {
+            return .malformed(.unknownTimestamp)
+        }
+        // One space (RFC 3164 allows more) between the timestamp and what follows.
+        while i < n, p[i] == UInt8(ascii: " ") { i += 1 }
+
+        if let programOverride {
+            return .record(LogRecord(time: time, host: .none, program: programOverride, pid: -1,
+                                     lineStart: offset, messageStart: offset + Int32(i), messageEnd: offset + Int32(n)))
+        }
+        var host = Symbol.none
+        if !looksLikeTag(p, n, from: i) {
+            var j = i
+            while j < n, p[j] != UInt8(ascii: " ") { j += 1 }
+            guard j > i, j < n else { return .malformed(.noHost) }
+            host = symbols.intern(UnsafeBufferPointer(start: p + i, count: j - i))
+            i = j + 1
+        }
+        return parseTag(p, n, from: i, time: time, host: host, offset: offset)
+    }
+
+    private func bare(offset: Int32, n: Int) -> Outcome {
+        .record(LogRecord(time: LogRecord.noTime, host: .none, program: programOverride ?? .none, pid: -1,
+                          lineStart: offset, messageStart: offset, messageEnd: offset + Int32(n)))
+    }
+
+    // MARK: tag
+
+    /// True when the word at `i` is `name:` or `name[pid]:` rather than a host name.
+    @inline(__always)
+    private func looksLikeTag(_ p: UnsafePointer<UInt8>, _ n: Int, from i: Int) -> Bool {
+        var j = i
+        while j < n {
+            let b = p[j]
+            if b == UInt8(ascii: " ") { return j > i && p[j - 1] == UInt8(ascii: ":") }
+            if b == UInt8(ascii: "[") {
+                // name[digits]: is a tag; a host never has brackets.
+                var k = j + 1
+                while k < n, isDigit(p[k]) { k += 1 }
+                return k > j + 1 && k + 1 < n && p[k] == UInt8(ascii: "]") && p[k + 1] == UInt8(ascii: ":")
+            }
+            j += 1
+        }
+        return j > i && p[j - 1] == UInt8(ascii: ":")
+    }
+
+    @inline(__always)
+    private func parseTag(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, time: Int64,
+                          host: Symbol, offset: Int32) -> Outcome {
+        var i = start
+        let limit = min(n, start + 128)
+        while i < limit {
+            let b = p[i]
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: ":") || b == UInt8(ascii: " ") { break }
+            i += 1
+        }
+        guard i > start, i < n else { return .malformed(.noProgram) }
+        let nameEnd = i
+        var pid: Int32 = -1
+        if p[i] == UInt8(ascii: "[") {
+            i += 1
+            var value: Int32 = 0
+            let digitsStart = i
+            while i < n, isDigit(p[i]), i - digitsStart < 9 {
+                value = value &* 10 &+ Int32(p[i] &- 48)
+                i += 1
+            }
+            guard i > digitsStart, i < n, p[i] == UInt8(ascii: "]") else { return .malformed(.noProgram) }
+            pid = value
+            i += 1
+        }
+        guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed(.noProgram) }
+        i += 1
+        if i < n, p[i] == UInt8(ascii: " ") { i += 1 }
+        let program = symbols.intern(UnsafeBufferPointer(start: p + start, count: nameEnd - start))
+        return .record(LogRecord(time: time, host: host, program: program, pid: pid, lineStart: offset,
+                                 messageStart: offset + Int32(i), messageEnd: offset + Int32(n)))
+    }
+
+    // MARK: timestamps
+
+    /// `Mmm dd hh:mm:ss` with the day space-padded, zero-padded or not padded.
+    @inline(__always)
+    private mutating func parse3164Time(_ p: UnsafePointer<UInt8>, _ n: Int, from s: Int) -> (Int64, Int)? {
+        guard s + 14 <= n, p[s + 3] == UInt8(ascii: " ") else { return nil }
+        let month = monthNumber(p[s], p[s + 1], p[s + 2])
+        guard month > 0 else { return nil }
+        var i = s + 4
+        if p[i] == UInt8(ascii: " ") { i += 1 }
+        guard isDigit(p[i]) else { return nil }
+        var day = Int(p[i] &- 48)
+        i += 1
+        if isDigit(p[i]) {
+            day = day * 10 + Int(p[i] &- 48)
+            i += 1
+        }
+        guard p[i] == UInt8(ascii: " "), i + 9 <= n, (1...31).contains(day) else { return nil }
+        guard let seconds = clock(p, n, at: i + 1) else { return nil }
+        i += 9
+        // Some configurations add a fraction to RFC 3164 times.
+        var micros = 0
+        if i < n, p[i] == UInt8(ascii: ".") { (micros, i) = fraction(p, n, from: i + 1) }
+        guard i == n || p[i] == UInt8(ascii: " ") else { return nil }
+        let year = years.year(forMonth: month)
+        guard day <= CivilTime.daysInMonth(year: year, month: month) else { return nil }
+        let local = dayStart(year: year, month: month, day: day) + seconds
+        return (Int64(zone.utc(fromLocal: local)) * 1_000_000 + Int64(micros), i)
+    }
+
+    /// `YYYY-MM-DD(T| )hh:mm:ss[.frac][Z|±hh:mm|±hhmm]`. The third value is true for the space form.
+    @inline(__always)
+    private mutating func parseISOTime(_ p: UnsafePointer<UInt8>, _ n: Int, from s: Int) -> (Int64, Int, Bool)? {
+        guard s + 19 <= n, p[s + 4] == UInt8(ascii: "-"), p[s + 7] == UInt8(ascii: "-") else { return nil }
+        let sep = p[s + 10]
+        guard sep == UInt8(ascii: "T") || sep == UInt8(ascii: " ") else { return nil }
+        guard let year = digits(p, s, 4), let month = digits(p, s + 5, 2), let day = digits(p, s + 8, 2),
+              (1...12).contains(month), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month),
+              let seconds = clock(p, n, at: s + 11) else { return nil }
+        var i = s + 19
+        var micros = 0
+        if i < n, p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",") { (micros, i) = fraction(p, n, from: i + 1) }
+        let local = dayStart(year: year, month: month, day: day) + seconds
+        var utc: Int
+        if i < n, p[i] == UInt8(ascii: "Z") {
+            utc = local
+            i += 1
+        } else if i + 3 <= n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-"),
+                  let hh = digits(p, i + 1, 2) {
+            let sign = p[i] == UInt8(ascii: "+") ? 1 : -1
+            var mm = 0
+            var j = i + 3
+            if j + 3 <= n, p[j] == UInt8(ascii: ":"), let m = digits(p, j + 1, 2) {
+                mm = m
+                j += 3
+            } else if j + 2 <= n, let m = digits(p, j, 2) {
+                mm = m
+                j += 2
+            }
+            utc = local - sign * (hh * 3600 + mm * 60)
+            i = j
+        } else {
+            utc = zone.utc(fromLocal: local)
+        }
+        guard i == n || p[i] == UInt8(ascii: " ") else { return nil }
+        return (Int64(utc) * 1_000_000 + Int64(micros), i, sep == UInt8(ascii: " "))
+    }
+
+    /// `@` and 24 hex digits: TAI64 seconds (offset 2^62 + 10) and nanoseconds.
+    private func parseTAI64N(_ p: UnsafePointer<UInt8>, _ n: Int, from s: Int) -> (Int64, Int)? {
+        guard s + 25 <= n else { return nil }
+        var seconds: UInt64 = 0
+        var nanos: UInt64 = 0
+        for k in 0..<24 {
+            guard let v = hexValue(p[s + 1 + k]) else { return nil }
+            if k < 16 { seconds = seconds << 4 | UInt64(v) } else { nanos = nanos << 4 | UInt64(v) }
+        }
+        let label: UInt64 = 0x4000_0000_0000_000A
+        guard seconds >= label, seconds - label < 1 << 40, nanos < 1_000_000_000 else { return nil }
+        let i = s + 25
+        guard i == n || p[i] == UInt8(ascii: " ") else { return nil }
+        return (Int64(seconds - label) * 1_000_000 + Int64(nanos / 1000), i)
+    }
+
+    /// RFC 5424 after `<PRI>1 `: TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG].
+    private mutating func parse5424(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, offset: Int32) -> Outcome {
+        var i = start
+        var time = LogRecord.noTime
+        if i < n, p[i] == UInt8(ascii: "-") {
+            i += 1
+        } else {
+            guard let (t, next, _) = parseISOTime(p, n, from: i) else { return .malformed(.badTimestamp) }
+            time = t
+            i = next
+        }
+        func field() -> (Int, Int)? {
+            guard i < n, p[i] == UInt8(ascii: " ") else { return nil }
+            i += 1
+            let s = i
+            while i < n, p[i] != UInt8(ascii: " ") { i += 1 }
+            return i > s ? (s, i) : nil
+        }
+        guard let hostField = field() else { return .malformed(.noHost) }
+        guard let appField = field(), let procField = field(), field() != nil else { return .malformed(.noProgram) }
+        // Structured data: "-" or one or more [id k="v" …] elements (with \] and \" escapes inside values).
+        guard i < n, p[i] == UInt8(ascii: " ") else { return .malformed(.noProgram) }
+        i += 1
+        if i < n, p[i] == UInt8(ascii: "-") {
+            i += 1
+        } else {
+            while i < n, p[i] == UInt8(ascii: "[") {
+                var inQuotes = false
+                i += 1
+                while i < n {
+                    let b = p[i]
+                    if b == UInt8(ascii: "\\") { i += 2; continue }
+                    if b == UInt8(ascii: "\"") { inQuotes.toggle() }
+                    if b == UInt8(ascii: "]"), !inQuotes { break }
+                    i += 1
+                }
+                guard i < n else { return .malformed(.noProgram) }
+                i += 1
+            }
+        }
+        if i < n, p[i] == UInt8(ascii: " ") { i += 1 }
+        if i + 3 <= n, p[i] == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF { i += 3 }
+        let isNil = { (f: (Int, Int)) in f.1 - f.0 == 1 && p[f.0] == UInt8(ascii: "-") }
+        let host = isNil(hostField) ? Symbol.none
+            : symbols.intern(UnsafeBufferPointer(start: p + hostField.0, count: hostField.1 - hostField.0))
+        let program = isNil(appField) ? (programOverride ?? .none)
+            : symbols.intern(UnsafeBufferPointer(start: p + appField.0, count: appField.1 - appField.0))
+        var pid: Int32 = -1
+        if !isNil(procField), procField.1 - procField.0 <= 9, let v = digits(p, procField.0, procField.1 - procField.0) {
+            pid = Int32(v)
+        }
+        return .record(LogRecord(time: time, host: host, program: program, pid: pid, lineStart: offset,
+                                 messageStart: offset + Int32(min(i, n)), messageEnd: offset + Int32(n)))
+    }
+
+    // MARK: small pieces
+
+    @inline(__always)
+    private mutating func dayStart(year: Int, month: Int, day: Int) -> Int {
+        let key = year << 9 | month << 5 | day
+        if key != cachedDayKey {
+            cachedDayKey = key
+            cachedDayStart = CivilTime.daysFromCivil(year: year, month: month, day: day) * 86400
+        }
+        return cachedDayStart
+    }
+
+    /// `hh:mm:ss` at `i` as seconds of the day.
+    @inline(__always)
+    private func clock(_ p: UnsafePointer<UInt8>, _ n: Int, at i: Int) -> Int? {
+        guard i + 8 <= n, p[i + 2] == UInt8(ascii: ":"), p[i + 5] == UInt8(ascii: ":"),
+              let h = digits(p, i, 2), let m = digits(p, i + 3, 2), let s = digits(p, i + 6, 2),
+              h < 24, m < 60, s < 61 else { return nil }
+        return h * 3600 + m * 60 + s
+    }
+
+    /// Up to 9 fraction digits starting at `i`, as microseconds, and the index after them.
+    @inline(__always)
+    private func fraction(_ p: UnsafePointer<UInt8>, _ n: Int, from i: Int) -> (Int, Int) {
+        var j = i
+        var value = 0
+        var scale = 1_000_000
+        while j < n, isDigit(p[j]) {
+            if j - i < 6 {
+                scale /= 10
+                value += Int(p[j] &- 48) * scale
+            }
+            j += 1
+        }
+        return (value, j)
+    }
+
+    @inline(__always)
+    private func digits(_ p: UnsafePointer<UInt8>, _ i: Int, _ count: Int) -> Int? {
+        var value = 0
+        for k in 0..<count {
+            let b = p[i + k]
+            guard isDigit(b) else { return nil }
+            value = value * 10 + Int(b &- 48)
+        }
+        return value
+    }
+
+    @inline(__always)
+    private func monthNumber(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        switch (a, b | 0x20, c | 0x20) {
+        case (UInt8(ascii: "J"), UInt8(ascii: "a"), UInt8(ascii: "n")): 1
+        case (UInt8(ascii: "F"), UInt8(ascii: "e"), UInt8(ascii: "b")): 2
+        case (UInt8(ascii: "M"), UInt8(ascii: "a"), UInt8(ascii: "r")): 3
+        case (UInt8(ascii: "A"), UInt8(ascii: "p"), UInt8(ascii: "r")): 4
+        case (UInt8(ascii: "M"), UInt8(ascii: "a"), UInt8(ascii: "y")): 5
+        case (UInt8(ascii: "J"), UInt8(ascii: "u"), UInt8(ascii: "n")): 6
+        case (UInt8(ascii: "J"), UInt8(ascii: "u"), UInt8(ascii: "l")): 7
+        case (UInt8(ascii: "A"), UInt8(ascii: "u"), UInt8(ascii: "g")): 8
+        case (UInt8(ascii: "S"), UInt8(ascii: "e"), UInt8(ascii: "p")): 9
+        case (UInt8(ascii: "O"), UInt8(ascii: "c"), UInt8(ascii: "t")): 10
+        case (UInt8(ascii: "N"), UInt8(ascii: "o"), UInt8(ascii: "v")): 11
+        case (UInt8(ascii: "D"), UInt8(ascii: "e"), UInt8(ascii: "c")): 12
+        default: 0
+        }
+    }
+}
+
+@inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 48 < 10 }
+
+@inline(__always) func hexValue(_ b: UInt8) -> UInt8? {
+    switch b {
+    case 48...57: b - 48
+    case 97...102: b - 87
+    case 65...70: b - 55
+    default: nil
+    }
+}
