@@ -1,0 +1,103 @@
+import Testing
+@testable import MailslaCore
+
+/// Frames `input` fed in the given chunk sizes and returns the lines as byte arrays.
+private func frame(_ input: [UInt8], chunks: [Int], maxLine: Int = 65536, block: Int = 1 << 20)
+    -> (lines: [[UInt8]], counters: FramingCounters) {
+    var framer = LineFramer(maxLineLength: maxLine, blockSize: block)
+    var lines: [[UInt8]] = []
+    var offset = 0
+    var k = 0
+    func collect(_ batch: LineBatch) {
+        for span in batch.lines { lines.append(Array(batch.bytes[Int(span.start)..<Int(span.end)])) }
+    }
+    while offset < input.count {
+        let size = min(chunks[k % chunks.count], input.count - offset)
+        k += 1
+        input[offset..<offset + size].withUnsafeBytes { raw in
+            for batch in framer.append(raw) { collect(batch) }
+        }
+        offset += size
+    }
+    collect(framer.takeLines(atEnd: true))
+    return (lines, framer.counters)
+}
+
+/// The reference: split on LF, drop a trailing CR, keep an unterminated last line.
+private func reference(_ input: [UInt8]) -> [[UInt8]] {
+    var lines = input.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> [UInt8] in
+        var l = Array(line)
+        if l.last == 0x0D { l.removeLast() }
+        return l
+    }
+    if input.last == 0x0A || input.isEmpty { lines.removeLast() }
+    return lines
+}
+
+@Suite struct LineFramerTests {
+    @Test func randomChunkSizesMatchTheReferenceSplit() {
+        var rng = SplitMix(seed: 42)
+        for round in 0..<200 {
+            var input: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 60) {
+                let length = Int(rng.next() % 120)
+                input += (0..<length).map { _ in UInt8(32 + rng.next() % 90) }
+                if rng.next() % 7 == 0 { input.append(0x0D) }
+                input.append(0x0A)
+            }
+            if round % 3 == 0 { input += Array("tail without newline".utf8) }
+            let chunks = (0..<5).map { _ in 1 + Int(rng.next() % 97) }
+            let block = 16 + Int(rng.next() % 300)
+            let (lines, counters) = frame(input, chunks: chunks, block: block)
+            #expect(lines == reference(input), "round \(round) chunks \(chunks) block \(block)")
+            #expect(counters.lines == lines.count)
+            #expect(counters.bytes == input.count)
+            #expect(counters.truncatedLines == 0)
+        }
+    }
+
+    @Test func overLongLinesAreCutCountedAndTheRestDropped() {
+        let long = [UInt8](repeating: UInt8(ascii: "a"), count: 5000)
+        let input = Array("first\n".utf8) + long + Array("\nlast\n".utf8)
+        for chunk in [1, 7, 64, 4096, 10000] {
+            let (lines, counters) = frame(input, chunks: [chunk], maxLine: 100, block: 256)
+            #expect(lines.map(\.count) == [5, 100, 4], "chunk \(chunk)")
+            #expect(lines[2] == Array("last".utf8))
+            #expect(counters.truncatedLines == 1)
+        }
+    }
+
+    @Test func unterminatedOverLongLineAtTheEndIsCutOnce() {
+        let input = [UInt8](repeating: UInt8(ascii: "b"), count: 1000)
+        let (lines, counters) = frame(input, chunks: [33], maxLine: 100, block: 64)
+        #expect(lines.map(\.count) == [100])
+        #expect(counters.truncatedLines == 1)
+    }
+
+    @Test func crlfAndNulBytesAreCountedAndKept() {
+        let input: [UInt8] = Array("a\r\nb\0c\n\r\n".utf8)
+        let (lines, counters) = frame(input, chunks: [2])
+        #expect(lines == [Array("a".utf8), [UInt8(ascii: "b"), 0, UInt8(ascii: "c")], []])
+        #expect(counters.crlfLines == 2)
+        #expect(counters.nulLines == 1)
+    }
+
+    @Test func emptyInputGivesNoLines() {
+        let (lines, counters) = frame([], chunks: [1])
+        #expect(lines.isEmpty)
+        #expect(counters.lines == 0)
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
