@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, each behind a module map and a shim header.
@@ -23,8 +24,13 @@ let package = Package(
         .target(name: "MailslaInput", dependencies: ["MailslaCore", "CZlib"]),
         // Journal files and directories through libsystemd.
         .target(name: "MailslaJournal", dependencies: ["MailslaCore", "CSystemd"]),
+        // The PCRE2 rule engine and the rule-file loader.
+        .target(
+            name: "MailslaRules",
+            dependencies: ["MailslaCore", "CPCRE2", .product(name: "Yams", package: "Yams")]
+        ),
         // The pipeline that ties sources and stages together for `replay`.
-        .target(name: "Mailsla", dependencies: ["MailslaCore", "MailslaInput", "MailslaJournal"]),
+        .target(name: "Mailsla", dependencies: ["MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules"]),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
         .executableTarget(
@@ -44,6 +50,7 @@ let package = Package(
         .testTarget(name: "MailslaCoreTests", dependencies: ["MailslaCore"]),
         .testTarget(name: "MailslaInputTests", dependencies: ["MailslaInput"]),
         .testTarget(name: "MailslaJournalTests", dependencies: ["MailslaJournal", "MailslaCorpus"]),
+        .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
     ],

@@ -1,7 +1,9 @@
 import MailslaCore
+import MailslaRules
 
 /// Writes one JSON object per record (`--events`): time, host, program and
-/// its parts, pid and the message. Buffered; flushed every 256 KiB.
+/// its parts, pid, the message and, when a rule matched, the event kind, the
+/// rule id and the fields. Buffered; flushed every 256 KiB.
 public final class EventWriter {
     private let output: OutputFile
     private let symbols: SymbolTable
@@ -15,9 +17,10 @@ public final class EventWriter {
 
     public var invalidUTF8Values: Int { json.invalidUTF8Values }
 
-    public func write(_ batch: RecordBatch) throws {
+    public func write(_ batch: RecordBatch, events: EventBatch, classifier: Classifier?) throws {
+        var next = 0
         batch.bytes.withUnsafeBufferPointer { all in
-            for record in batch.records {
+            for (index, record) in batch.records.enumerated() {
                 json.beginObject()
                 json.key("time")
                 if record.time == LogRecord.noTime { json.null() } else { json.string(TimeFormat.rfc3339(micros: record.time)) }
@@ -31,6 +34,26 @@ public final class EventWriter {
                 json.key("pid")
                 if record.pid < 0 { json.null() } else { json.number(Int(record.pid)) }
                 json.field("message", bytes: UnsafeBufferPointer(rebasing: all[Int(record.messageStart)..<Int(record.messageEnd)]))
+                if let classifier {
+                    if next < events.events.count, events.events[next].record == Int32(index) {
+                        let event = events.events[next]
+                        next += 1
+                        let rules = classifier.rules
+                        json.field("event", rules.kinds[Int(event.kind)])
+                        json.field("rule", rules.rules[Int(event.rule)].id)
+                        json.key("fields")
+                        json.beginObject()
+                        for (name, value) in EventFields.resolve(event, in: events, bytes: batch.bytes, rules: rules,
+                                                                 matcher: classifier.matcher) {
+                            json.key(name)
+                            json.string(value)
+                        }
+                        json.endObject()
+                    } else {
+                        json.key("event")
+                        json.null()
+                    }
+                }
                 json.endObject()
                 json.endLine()
             }

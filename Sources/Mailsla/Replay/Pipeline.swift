@@ -1,22 +1,31 @@
 import MailslaCore
+import MailslaRules
 
 /// The stages every record batch goes through, whatever its source. Replay
-/// and tail feed the same pipeline; later stages (classify, correlate,
-/// detect) hang off `process`.
+/// and tail feed the same pipeline: count, classify, then the stages that
+/// consume events (correlate, detect) and the sinks.
 public final class Pipeline {
     public let symbols: SymbolTable
     public private(set) var counters = InputCounters()
+    public private(set) var classifier: Classifier?
     private var events: EventWriter?
+    private var eventBatch = EventBatch()
 
-    public init(symbols: SymbolTable, events: EventWriter? = nil) {
+    public init(symbols: SymbolTable, rules: RuleSet? = nil, events: EventWriter? = nil) {
         self.symbols = symbols
+        classifier = rules.map { Classifier(rules: $0, symbols: symbols) }
         self.events = events
     }
 
     /// Runs every stage over one batch.
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)
-        try events?.write(batch)
+        if classifier != nil {
+            classifier!.classify(batch, into: &eventBatch)
+        } else {
+            eventBatch.removeAll()
+        }
+        try events?.write(batch, events: eventBatch, classifier: classifier)
     }
 
     /// Adds what the framer and parser counted for a text source.

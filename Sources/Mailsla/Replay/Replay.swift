@@ -2,6 +2,7 @@ import Foundation
 import MailslaCore
 import MailslaInput
 import MailslaJournal
+import MailslaRules
 
 /// Reads archived inputs in order through one pipeline: text files (plain or
 /// gzip), standard input, journal files and directories.
@@ -13,12 +14,12 @@ public struct Replay {
 
     public init(options: ReplayOptions) { self.options = options }
 
-    /// Runs the replay. Throws only when the events output cannot be written.
+    /// Runs the replay. Throws when the events output cannot be written.
     public func run() throws -> ReplayResult {
         let started = DispatchTime.now()
         let symbols = SymbolTable()
         let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
-        let pipeline = Pipeline(symbols: symbols, events: events)
+        let pipeline = Pipeline(symbols: symbols, rules: options.rules, events: events)
         var errors: [InputError] = []
         var sources: [String] = []
 
@@ -53,6 +54,7 @@ public struct Replay {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         var result = ReplayResult(counters: pipeline.counters, symbols: symbols, sources: sources, errors: errors,
                                   elapsedSeconds: elapsed)
+        result.classification = pipeline.classifier.map { ($0.rules, $0.counters) }
         result.invalidUTF8Values = invalid
         return result
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MailslaRules
 
 /// What to replay and how: the strict configuration of one `mailsla replay` run.
 public struct ReplayOptions: Sendable {
@@ -16,6 +17,8 @@ public struct ReplayOptions: Sendable {
     public var maxLineLength = 65536
     /// Where to write one JSON object per record: a path, or `-` for standard output.
     public var eventsPath: String?
+    /// The compiled rule pack; nil runs without classification.
+    public var rules: RuleSet?
 
     public init() {}
 }

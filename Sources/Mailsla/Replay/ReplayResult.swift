@@ -9,9 +9,12 @@ public struct ReplayResult {
     public var elapsedSeconds: Double
     /// Values written as U+FFFD in the events output because they were not UTF-8.
     public var invalidUTF8Values = 0
+    /// The rules used and what they matched, when the replay classified.
+    public var classification: (rules: RuleSet, counters: ClassifierCounters)?
 
     public var bytesRead: Int { counters.framing.bytes }
 }
 
 import MailslaCore
 import MailslaInput
+import MailslaRules

@@ -35,6 +35,8 @@ public struct ReplayReport {
             ("lines", .int(counters.lines)),
             ("parsed", .int(counters.parsed)),
             ("malformed", .int(counters.malformed.total)),
+            ("classified", .int(result.classification?.counters.classified ?? 0)),
+            ("unmatched", .int(result.classification?.counters.unmatched ?? 0)),
             ("malformed_by_reason", .object(MalformedReason.allCases.compactMap { reason in
                 counters.malformed[reason] > 0 ? (reason.description, .int(counters.malformed[reason])) : nil
             })),
@@ -44,6 +46,14 @@ public struct ReplayReport {
             ("by_program", .object(sorted(counters.byProgram).map { ($0.0, .int($0.1)) })),
             ("by_host", .object(sorted(counters.byHost).map { ($0.0, .int($0.1)) })),
         ]
+        if let classification = result.classification {
+            input.append(("unmatched_by_program", .object(sorted(classification.counters.unmatchedByProgram).map { ($0.0, .int($0.1)) })))
+            var kinds: [String: Int] = [:]
+            for (index, rule) in classification.rules.rules.enumerated() where classification.counters.hits[index] > 0 {
+                kinds[classification.rules.kinds[Int(rule.kind)], default: 0] += classification.counters.hits[index]
+            }
+            input.append(("by_event", .object(kinds.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })))
+        }
         if counters.firstTime <= counters.lastTime {
             input.append(("first_time", .string(TimeFormat.rfc3339(micros: counters.firstTime))))
             input.append(("last_time", .string(TimeFormat.rfc3339(micros: counters.lastTime))))
@@ -64,6 +74,11 @@ public struct ReplayReport {
             .map { "\($0) \(group(counters.malformed[$0]))" }
         out += "  malformed   \(group(counters.malformed.total))"
         out += reasons.isEmpty ? "\n" : " (\(reasons.joined(separator: ", ")))\n"
+        if let classification = result.classification {
+            let c = classification.counters
+            let share = counters.parsed > 0 ? Double(c.classified) / Double(counters.parsed) * 100 : 0
+            out += "  classified  \(group(c.classified)) (\(String(format: "%.1f", share)) %), unmatched \(group(c.unmatched))\n"
+        }
         if counters.framing.truncatedLines > 0 {
             out += "  truncated   \(group(counters.framing.truncatedLines)) over-long lines cut\n"
         }
@@ -81,8 +96,11 @@ public struct ReplayReport {
         let programs = sorted(counters.byProgram)
         if !programs.isEmpty {
             out += "  by program\n"
+            let unmatched = Dictionary(sorted(result.classification?.counters.unmatchedByProgram ?? [:]), uniquingKeysWith: +)
             for (name, count) in programs.sorted(by: { $0.1 > $1.1 }) {
-                out += "    " + name.padding(toLength: max(28, name.count), withPad: " ", startingAt: 0) + " " + group(count) + "\n"
+                out += "    " + name.padding(toLength: max(28, name.count), withPad: " ", startingAt: 0) + " " + group(count)
+                if result.classification != nil { out += "  (unmatched \(group(unmatched[name] ?? 0)))" }
+                out += "\n"
             }
         }
         if !result.errors.isEmpty {

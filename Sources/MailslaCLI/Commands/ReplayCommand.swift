@@ -38,6 +38,11 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Write one JSON object per record to FILE, or - for standard output.")
     var events: String?
 
+    @OptionGroup var rules: RulesOptions
+
+    @Flag(name: .customLong("no-rules"), help: "Parse only; do not classify.")
+    var noRules = false
+
     @Option(help: "Summary format: text or json.")
     var format: OutputFormat = .text
 
@@ -70,6 +75,7 @@ struct ReplayCommand: ParsableCommand {
         options.program = program
         options.maxLineLength = maxLineLength
         options.eventsPath = events
+        if !noRules { options.rules = try rules.load() }
 
         let result = try Replay(options: options).run()
         let report = ReplayReport(result: result, timeZone: options.timeZone)

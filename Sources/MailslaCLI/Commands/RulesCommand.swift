@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Test, explain and measure the rule pack.",
+        subcommands: [RulesTestCommand.self, RulesExplainCommand.self]
+    )
+}

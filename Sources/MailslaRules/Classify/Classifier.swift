@@ -1,0 +1,92 @@
+import MailslaCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns records into events with the rule set: dispatch by program first,
+/// then that program's rules in order, first match wins.
+///
+/// One classifier per thread (it owns PCRE2 match data). Matching runs on
+/// the raw message bytes; captures are byte ranges.
+public struct Classifier {
+    public let rules: RuleSet
+    public let symbols: SymbolTable
+    public let matcher: PatternMatcher
+    public private(set) var counters: ClassifierCounters
+    /// Measure time per rule (for `rules bench`); off on the hot path.
+    public var timing = false
+    private var dispatch: [[Int]?] = []
+
+    public init(rules: RuleSet, symbols: SymbolTable) {
+        self.rules = rules
+        self.symbols = symbols
+        matcher = PatternMatcher(maxCaptures: rules.maxCaptures)
+        counters = ClassifierCounters(ruleCount: rules.rules.count)
+    }
+
+    /// The rule indices for a program symbol, computed once per symbol.
+    @inline(__always)
+    mutating func candidates(_ program: Symbol) -> [Int] {
+        let index = Int(program.raw)
+        if index < dispatch.count, let known = dispatch[index] { return known }
+        if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 16) }
+        let list = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program))
+        dispatch[index] = list
+        return list
+    }
+
+    /// Classifies every record of `batch`, appending to `events`.
+    public mutating func classify(_ batch: RecordBatch, into events: inout EventBatch) {
+        events.removeAll()
+        batch.bytes.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            for (index, record) in batch.records.enumerated() {
+                let message = base + Int(record.messageStart)
+                let length = Int(record.messageEnd - record.messageStart)
+                if let event = classify(record: Int32(index), program: record.program, message: message, length: length,
+                                        offset: record.messageStart, captures: &events.captures) {
+                    events.events.append(event)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32,
+                           captures: inout [Capture]) -> ClassifiedEvent? {
+        for ruleIndex in candidates(program) {
+            let rule = rules.rules[ruleIndex]
+            counters.tries[ruleIndex] += 1
+            let result: PatternMatcher.Result
+            if timing {
+                var t0 = timespec(), t1 = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &t0)
+                result = matcher.match(rule.pattern, message, length)
+                clock_gettime(CLOCK_MONOTONIC, &t1)
+                counters.nanoseconds[ruleIndex] += UInt64((t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec))
+            } else {
+                result = matcher.match(rule.pattern, message, length)
+            }
+            switch result {
+            case .noMatch: continue
+            case .limit:
+                counters.limitHits[ruleIndex] += 1
+                continue
+            case .match:
+                counters.hits[ruleIndex] += 1
+                counters.classified += 1
+                counters.classifiedByProgram[program, default: 0] += 1
+                let first = Int32(captures.count)
+                for (group, field) in rule.captures {
+                    if let (s, e) = matcher.range(group) {
+                        captures.append(Capture(field: field, start: offset + Int32(s), end: offset + Int32(e)))
+                    }
+                }
+                return ClassifiedEvent(record: record, rule: UInt16(ruleIndex), kind: rule.kind, firstCapture: first,
+                                       captureCount: UInt16(Int32(captures.count) - first))
+            }
+        }
+        counters.unmatchedByProgram[program, default: 0] += 1
+        return nil
+    }
+}

@@ -1,0 +1,158 @@
+import CPCRE2
+import MailslaCore
+
+/// One compiled rule: its pattern and what its captures mean.
+public struct CompiledRule: Sendable {
+    public let id: String
+    public let kind: UInt16
+    public let pattern: CompiledPattern
+    /// Capture group number → field id, for the named groups.
+    public let captures: [(group: Int, field: UInt16)]
+    public let transforms: [UInt16: FieldTransform]
+    public let spec: RuleSpec
+    public let fileIndex: Int
+}
+
+/// A reason map compiled: the first entry whose regex is found in the value gives the label.
+public struct ReasonMap: Sendable {
+    public let name: String
+    public let defaultLabel: String
+    let entries: [(CompiledPattern, String)]
+    public var labels: [String] { Array(Set(entries.map(\.1) + [defaultLabel])).sorted() }
+}
+
+/// The whole pack compiled once into an immutable value that every
+/// classifier shares. A pack with any error is refused whole.
+public final class RuleSet: @unchecked Sendable {
+    public let rules: [CompiledRule]
+    public let kinds: [String]
+    public let fieldNames: [String]
+    public let maps: [String: ReasonMap]
+    public let spec: RulePackSpec
+    let fileGlobs: [[ProgramGlob]]
+    let fileRules: [[Int]]
+    public let maxCaptures: Int
+
+    public convenience init(directory: String) throws {
+        try self.init(spec: RulePackLoader.load(directory: directory))
+    }
+
+    public init(spec: RulePackSpec) throws {
+        self.spec = spec
+        var errors: [RuleError] = []
+        let kinds = spec.kinds.keys.sorted()
+        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, UInt16($0)) })
+        var fields = spec.fields.keys.sorted()
+        for f in FieldTransform.delayFields where !fields.contains(f) { fields.append(f) }
+        let fieldIndex = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, UInt16($0)) })
+
+        var maps: [String: ReasonMap] = [:]
+        for (name, map) in spec.maps {
+            var entries: [(CompiledPattern, String)] = []
+            for entry in map.entries {
+                do {
+                    entries.append((try CompiledPattern(entry.regex), entry.label))
+                } catch {
+                    errors.append(RuleError(file: "\(spec.directory)/fragments.yaml", line: entry.line,
+                                            message: "map \(name): bad regex: \(error.message)", patternOffset: error.offset))
+                }
+            }
+            maps[name] = ReasonMap(name: name, defaultLabel: map.defaultLabel, entries: entries)
+        }
+
+        var rules: [CompiledRule] = []
+        var fileRules: [[Int]] = []
+        var seen: [String: String] = [:]
+        var maxCaptures = 0
+        for (fileIndex, file) in spec.files.enumerated() {
+            var indices: [Int] = []
+            let expander = PatternExpander(fileFragments: file.fragments, packFragments: spec.fragments)
+            for rule in file.rules {
+                func fail(_ message: String, offset: Int? = nil) {
+                    errors.append(RuleError(file: file.path, line: rule.line, ruleID: rule.id, message: message, patternOffset: offset))
+                }
+                if let other = seen[rule.id] {
+                    fail("duplicate rule id (also in \(other)): ids must be unique in the pack")
+                    continue
+                }
+                seen[rule.id] = file.path
+                guard let kind = kindIndex[rule.event] else {
+                    fail("unknown event kind '\(rule.event)': add it to taxonomy.yaml or use an existing one")
+                    continue
+                }
+                if rule.examples.isEmpty { fail("the rule has no positive example: add one under examples") }
+                let expanded: String
+                do {
+                    expanded = try expander.expand(rule.pattern)
+                } catch {
+                    switch error {
+                    case .unknownFragment(let name): fail("unknown fragment %{\(name)}: define it in the file or in fragments.yaml")
+                    case .unterminated: fail("unterminated %{ in the pattern")
+                    }
+                    continue
+                }
+                let pattern: CompiledPattern
+                do {
+                    pattern = try CompiledPattern(expanded)
+                } catch {
+                    fail("the pattern does not compile: \(error.message)", offset: error.offset)
+                    continue
+                }
+                var captures: [(Int, UInt16)] = []
+                for group in pattern.groups {
+                    guard let field = fieldIndex[group.name] else {
+                        fail("captures unknown field '\(group.name)': add it to taxonomy.yaml fields or rename the group")
+                        continue
+                    }
+                    captures.append((group.number, field))
+                }
+                var transforms: [UInt16: FieldTransform] = [:]
+                for (name, transform) in rule.transforms {
+                    guard let field = fieldIndex[name], pattern.groups.contains(where: { $0.name == name }) else {
+                        fail("transform for '\(name)', which the pattern does not capture")
+                        continue
+                    }
+                    if case .map(let mapName) = transform, maps[mapName] == nil {
+                        fail("transform map(\(mapName)): no such map in fragments.yaml")
+                    }
+                    transforms[field] = transform
+                }
+                maxCaptures = max(maxCaptures, pattern.captureCount)
+                indices.append(rules.count)
+                rules.append(CompiledRule(id: rule.id, kind: kind, pattern: pattern, captures: captures,
+                                          transforms: transforms, spec: rule, fileIndex: fileIndex))
+            }
+            fileRules.append(indices)
+        }
+        guard errors.isEmpty else { throw RulePackErrors(errors: errors) }
+        self.rules = rules
+        self.kinds = kinds
+        self.fieldNames = fields
+        self.maps = maps
+        self.fileRules = fileRules
+        self.fileGlobs = spec.files.map { $0.programs.map(ProgramGlob.init) }
+        self.maxCaptures = maxCaptures
+    }
+
+    /// The rules a program's lines are tried against, in order.
+    public func ruleIndices(forProgram name: String) -> [Int] {
+        var out: [Int] = []
+        for (i, globs) in fileGlobs.enumerated() where globs.contains(where: { $0.matches(name) }) {
+            out += fileRules[i]
+        }
+        return out
+    }
+
+    public func kindIndex(_ name: String) -> UInt16? { kinds.firstIndex(of: name).map(UInt16.init) }
+    public func fieldIndex(_ name: String) -> UInt16? { fieldNames.firstIndex(of: name).map(UInt16.init) }
+
+    /// Applies a map to a value: the label of the first entry found in it, else the default.
+    public func label(map name: String, value: UnsafeBufferPointer<UInt8>, matcher: PatternMatcher) -> String {
+        guard let map = maps[name] else { return value.isEmpty ? "" : "other" }
+        for (pattern, label) in map.entries {
+            if let base = value.baseAddress, matcher.match(pattern, base, value.count) == .match { return label }
+            if value.isEmpty, matcher.match(pattern, "", 0) == .match { return label }
+        }
+        return map.defaultLabel
+    }
+}

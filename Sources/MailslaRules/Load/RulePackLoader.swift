@@ -1,0 +1,122 @@
+import Foundation
+import Yams
+
+/// Reads a rules directory (`*.yaml` rule files, `taxonomy.yaml`,
+/// `fragments.yaml`) into specs, refusing anything it does not understand.
+public enum RulePackLoader {
+    /// The default location: `rules/` in the working directory, else next to the executable's package.
+    public static func load(directory: String) throws -> RulePackSpec {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RulePackErrors(errors: [RuleError(file: directory, message: "no rules directory here (use --rules DIR)")])
+        }
+        let names = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var errors: [RuleError] = []
+        var kinds: [String: String] = [:]
+        var fields: [String: String] = [:]
+        var fragments: [String: String] = [:]
+        var maps: [String: ReasonMapSpec] = [:]
+        var files: [RuleFileSpec] = []
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+        for name in names {
+            let file = path(name)
+            do {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let node: Node?
+                do {
+                    node = try Yams.compose(yaml: text)
+                } catch {
+                    throw RuleError(file: file, message: "YAML error: \(error)")
+                }
+                guard let node else { throw RuleError(file: file, message: "the file is empty") }
+                let reader = YAMLReader(file: file)
+                switch name {
+                case "taxonomy.yaml", "taxonomy.yml":
+                    let top = try reader.mapping(node, allowed: ["kinds", "fields"], what: "the taxonomy")
+                    for (k, v, _) in try top["kinds"].map({ try reader.stringMap($0, what: "kinds") }) ?? [] { kinds[k] = v }
+                    for (k, v, _) in try top["fields"].map({ try reader.stringMap($0, what: "fields") }) ?? [] { fields[k] = v }
+                case "fragments.yaml", "fragments.yml":
+                    let top = try reader.mapping(node, allowed: ["fragments", "maps"], what: "fragments.yaml")
+                    for (k, v, _) in try top["fragments"].map({ try reader.stringMap($0, what: "fragments") }) ?? [] {
+                        fragments[k] = v
+                    }
+                    if let mapsNode = top["maps"] {
+                        guard let mapping = mapsNode.mapping else { throw reader.fail(mapsNode, "maps must be a mapping") }
+                        for (key, value) in mapping {
+                            let mapName = try reader.string(key, "a map name")
+                            maps[mapName] = try loadMap(mapName, value, reader)
+                        }
+                    }
+                default:
+                    files.append(try loadRuleFile(node, reader))
+                }
+            } catch let error as RuleError {
+                errors.append(error)
+            } catch {
+                errors.append(RuleError(file: file, message: "\(error)"))
+            }
+        }
+        if kinds.isEmpty { errors.append(RuleError(file: path("taxonomy.yaml"), message: "no event kinds: the taxonomy is missing or empty")) }
+        guard errors.isEmpty else { throw RulePackErrors(errors: errors) }
+        return RulePackSpec(directory: directory, files: files, fragments: fragments, maps: maps, kinds: kinds, fields: fields)
+    }
+
+    static func loadMap(_ name: String, _ node: Node, _ reader: YAMLReader) throws -> ReasonMapSpec {
+        let top = try reader.mapping(node, allowed: ["default", "entries"], what: "map \(name)")
+        let defaultLabel = try top["default"].map { try reader.string($0, "default") } ?? "other"
+        var entries: [(String, String, Int)] = []
+        for entry in try reader.sequence(top["entries"], "entries of map \(name)") {
+            let e = try reader.mapping(entry, allowed: ["regex", "label"], what: "an entry of map \(name)")
+            entries.append((try reader.string(e["regex"], "regex"), try reader.string(e["label"], "label"), reader.line(entry)))
+        }
+        return ReasonMapSpec(name: name, defaultLabel: defaultLabel, entries: entries)
+    }
+
+    static func loadRuleFile(_ node: Node, _ reader: YAMLReader) throws -> RuleFileSpec {
+        let top = try reader.mapping(node, allowed: ["name", "programs", "fragments", "rules"], what: "a rule file")
+        let programs = try reader.sequence(top["programs"], "programs").map { try reader.string($0, "a program glob") }
+        if programs.isEmpty { throw reader.fail(node, "a rule file must name its programs") }
+        var fragments: [String: String] = [:]
+        for (k, v, _) in try top["fragments"].map({ try reader.stringMap($0, what: "fragments") }) ?? [] { fragments[k] = v }
+        var rules: [RuleSpec] = []
+        for ruleNode in try reader.sequence(top["rules"], "rules") {
+            let r = try reader.mapping(ruleNode, allowed: ["id", "event", "pattern", "transforms", "examples", "non_matches"],
+                                       what: "a rule")
+            let id = try reader.string(r["id"], "id")
+            let event = try reader.string(r["event"], "event", rule: id)
+            let pattern = try reader.string(r["pattern"], "pattern", rule: id)
+            var transforms: [String: FieldTransform] = [:]
+            for (field, text, line) in try r["transforms"].map({ try reader.stringMap($0, what: "transforms") }) ?? [] {
+                guard let transform = FieldTransform.parse(text) else {
+                    throw RuleError(file: reader.file, line: line, ruleID: id,
+                                    message: "unknown transform '\(text)' (use number, seconds, delays, lower or map(NAME))")
+                }
+                transforms[field] = transform
+            }
+            var examples: [RuleExample] = []
+            for exampleNode in try reader.sequence(r["examples"], "examples", rule: id) {
+                let e = try reader.mapping(exampleNode, allowed: ["line", "fields"], what: "an example", rule: id)
+                let line = SourceLine(text: try reader.string(e["line"], "line", rule: id), line: reader.line(exampleNode))
+                var fields: [String: String] = [:]
+                if let fieldNode = e["fields"] {
+                    guard let mapping = fieldNode.mapping else { throw reader.fail(fieldNode, "fields must be a mapping", rule: id) }
+                    for (k, v) in mapping {
+                        guard let key = k.scalar?.string, let value = v.scalar?.string else {
+                            throw reader.fail(k, "fields: every entry must be NAME: value", rule: id)
+                        }
+                        fields[key] = value
+                    }
+                }
+                examples.append(RuleExample(line: line, fields: fields))
+            }
+            let nonMatches = try reader.sequence(r["non_matches"], "non_matches", rule: id).map {
+                SourceLine(text: try reader.string($0, "a non-matching line", rule: id), line: reader.line($0))
+            }
+            rules.append(RuleSpec(id: id, event: event, pattern: pattern, transforms: transforms, examples: examples,
+                                  nonMatches: nonMatches, file: reader.file, line: reader.line(ruleNode)))
+        }
+        return RuleFileSpec(path: reader.file, programs: programs, fragments: fragments, rules: rules)
+    }
+}
