@@ -9,8 +9,9 @@ import Glibc
 /// Each entry's fields are read in one pass (`enumerate_available_data`),
 /// which is about twice as fast as one `get_data` call per field. A record
 /// takes MESSAGE, SYSLOG_IDENTIFIER (else _COMM), _PID (else SYSLOG_PID),
-/// _HOSTNAME and the realtime stamp. Not thread-safe (libsystemd is not):
-/// one reader lives on one thread.
+/// _HOSTNAME and the realtime stamp. Cost: libsystemd's per-field work is
+/// ~80 % of a replay, so the loop here avoids everything else it can.
+/// Not thread-safe (libsystemd is not): one reader lives on one thread.
 public final class JournalReader {
     /// Where the entries come from.
     public enum Location: Sendable, Equatable {
@@ -21,17 +22,29 @@ public final class JournalReader {
     }
 
     public let location: Location
-    private var journal: OpaquePointer?
+    /// Longer messages are cut to this many bytes and counted in `messagesCut`, as the
+    /// framer cuts long text lines, so one huge entry cannot blow up a batch.
+    public let maxMessageBytes: Int
+    private let journal: OpaquePointer
     private let symbols: SymbolTable
+    /// Entries read, with or without a message.
     public private(set) var entriesRead = 0
     /// Entries without a MESSAGE field (skipped, counted).
     public private(set) var entriesWithoutMessage = 0
+    /// Messages longer than `maxMessageBytes` (the first `maxMessageBytes` bytes were kept).
+    public private(set) var messagesCut = 0
+    /// Set when `seek(cursor:)` landed on an entry after the cursor's: that entry is not read yet.
+    private var holdsUnreadEntry = false
 
-    /// Opens the journal. Throws `InputError.journalRejected` naming the location and the errno text.
+    /// Opens the journal. Throws `InputError.journalRejected` naming the location and the errno text:
+    /// a missing path, a file libsystemd does not accept as a journal, or a malformed match.
     /// `matches` are `FIELD=value` strings: the same field ORs, different fields AND (libsystemd's rules).
-    public init(_ location: Location, matches: [String] = [], symbols: SymbolTable) throws {
+    public init(_ location: Location, matches: [String] = [], symbols: SymbolTable,
+                maxMessageBytes: Int = 65536) throws {
+        precondition(maxMessageBytes > 0, "maxMessageBytes must be positive")
         self.location = location
         self.symbols = symbols
+        self.maxMessageBytes = maxMessageBytes
         var j: OpaquePointer?
         let status: Int32
         switch location {
@@ -49,16 +62,20 @@ public final class JournalReader {
         }
         guard status >= 0, let j else { throw Self.error(location, status, "cannot open the journal") }
         journal = j
+        // Compressed values are only inflated up to the threshold (64 KiB by default). One byte
+        // more than the limit (plus "MESSAGE=") is enough to tell that a message was cut.
+        var r = sd_journal_set_data_threshold(j, min(maxMessageBytes, Int.max - 16) + 9)
+        guard r >= 0 else { throw Self.error(location, r, "cannot set the data threshold") }
         for match in matches {
-            let r = sd_journal_add_match(j, match, 0)
+            r = sd_journal_add_match(j, match, 0)
             guard r >= 0 else { throw Self.error(location, r, "bad match '\(match)' (use FIELD=value)") }
         }
-        let r = sd_journal_seek_head(j)
+        r = sd_journal_seek_head(j)
         guard r >= 0 else { throw Self.error(location, r, "cannot seek to the head") }
     }
 
     deinit {
-        if let journal { sd_journal_close(journal) }
+        sd_journal_close(journal)
     }
 
     static func error(_ location: Location, _ status: Int32, _ what: String) -> InputError {
@@ -72,30 +89,71 @@ public final class JournalReader {
         return InputError(.journalRejected, path: name, reason: "\(what): \(String(cString: strerror(-status)))")
     }
 
-    /// Appends up to `limit` entries to `batch`; returns how many were read (0 at the end).
+    /// Appends up to `limit` records to `batch`; returns how many (0 only at the end of the journal).
+    /// Entries without a message are skipped and do not count against `limit`.
+    /// Throws `.journalRejected` when libsystemd fails to move to the next entry.
     public func read(into batch: inout RecordBatch, limit: Int = 4096) throws -> Int {
-        guard let j = journal else { return 0 }
+        // Counters live in a local and are stored once: class properties cost an
+        // exclusivity check on every write in the per-entry loop.
+        var tally = Tally()
+        defer {
+            entriesRead += tally.entries
+            entriesWithoutMessage += tally.withoutMessage
+            messagesCut += tally.cut
+        }
         var count = 0
+        if holdsUnreadEntry {
+            holdsUnreadEntry = false
+            if appendEntry(to: &batch, tally: &tally) { count += 1 }
+        }
         while count < limit {
-            let r = sd_journal_next(j)
+            let r = sd_journal_next(journal)
             if r == 0 { break }
             guard r > 0 else { throw Self.error(location, r, "cannot read the next entry") }
-            if appendEntry(j, to: &batch) { count += 1 }
-            entriesRead += 1
+            if appendEntry(to: &batch, tally: &tally) { count += 1 }
         }
         return count
     }
 
-    /// The cursor of the current entry, for resuming later.
+    /// The cursor of the entry read last (skipped ones included), for resuming with `seek(cursor:)`;
+    /// nil before the first entry.
     public func cursor() -> String? {
-        guard let journal else { return nil }
         var cursor: UnsafeMutablePointer<CChar>?
         guard sd_journal_get_cursor(journal, &cursor) >= 0, let cursor else { return nil }
         defer { free(cursor) }
         return String(cString: cursor)
     }
 
-    private func appendEntry(_ j: OpaquePointer, to batch: inout RecordBatch) -> Bool {
+    /// Moves to the entry `cursor` names, so the next `read` continues with the entry after it.
+    ///
+    /// Returns true when that entry was found. Returns false when it is gone (vacuumed, or
+    /// excluded by the matches): reading then goes on from the first entry past where it was,
+    /// and that entry is delivered, not skipped. Throws `.journalRejected` for a malformed cursor.
+    @discardableResult
+    public func seek(cursor: String) throws -> Bool {
+        holdsUnreadEntry = false
+        var r = sd_journal_seek_cursor(journal, cursor)
+        guard r >= 0 else { throw Self.error(location, r, "bad cursor '\(cursor)'") }
+        // seek_cursor only sets a position; next() lands on the entry at or after it.
+        r = sd_journal_next(journal)
+        guard r >= 0 else { throw Self.error(location, r, "cannot move to the cursor") }
+        if r == 0 { return false }
+        if sd_journal_test_cursor(journal, cursor) > 0 { return true }
+        holdsUnreadEntry = true
+        return false
+    }
+
+    private struct Tally {
+        var entries = 0
+        var withoutMessage = 0
+        var cut = 0
+    }
+
+    /// Turns the current entry into a record; false when it has no MESSAGE.
+    @inline(__always)
+    private func appendEntry(to batch: inout RecordBatch, tally: inout Tally) -> Bool {
+        let j = journal
+        tally.entries += 1
         var usec: UInt64 = 0
         let time: Int64 = sd_journal_get_realtime_usec(j, &usec) >= 0 ? Int64(usec) : LogRecord.noTime
         var message: UnsafeBufferPointer<UInt8>?
@@ -110,23 +168,28 @@ public final class JournalReader {
         while sd_journal_enumerate_available_data(j, &data, &length) > 0 {
             guard let data, length > 2 else { continue }
             let field = UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length)
+            // A field can repeat; the first value wins, as in `journalctl -o cat`.
             switch field[0] {
             case UInt8(ascii: "M"):
-                if let v = value(field, "MESSAGE=") { message = v }
+                if message == nil, let v = Self.value(field, "MESSAGE=") { message = v }
             case UInt8(ascii: "S"):
-                if let v = value(field, "SYSLOG_IDENTIFIER=") { identifier = v }
-                else if let v = value(field, "SYSLOG_PID=") { syslogPid = Self.number(v) }
+                if identifier == nil, let v = Self.value(field, "SYSLOG_IDENTIFIER=") { identifier = v }
+                else if syslogPid < 0, let v = Self.value(field, "SYSLOG_PID=") { syslogPid = Self.number(v) }
             case UInt8(ascii: "_"):
-                if let v = value(field, "_PID=") { pid = Self.number(v) }
-                else if let v = value(field, "_HOSTNAME=") { host = v }
-                else if let v = value(field, "_COMM=") { comm = v }
+                if pid < 0, let v = Self.value(field, "_PID=") { pid = Self.number(v) }
+                else if host == nil, let v = Self.value(field, "_HOSTNAME=") { host = v }
+                else if comm == nil, let v = Self.value(field, "_COMM=") { comm = v }
             default:
                 break
             }
         }
-        guard let message else {
-            entriesWithoutMessage += 1
+        guard var message else {
+            tally.withoutMessage += 1
             return false
+        }
+        if message.count > maxMessageBytes {
+            message = UnsafeBufferPointer(rebasing: message[..<maxMessageBytes])
+            tally.cut += 1
         }
         let program = (identifier ?? comm).map { symbols.intern($0) } ?? .none
         let hostSymbol = host.map { symbols.intern($0) } ?? .none
@@ -139,19 +202,22 @@ public final class JournalReader {
         return true
     }
 
+    /// The value after `prefix` ("NAME="), or nil when `field` is another field.
     @inline(__always)
-    private func value(_ field: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> UnsafeBufferPointer<UInt8>? {
+    private static func value(_ field: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> UnsafeBufferPointer<UInt8>? {
         let n = prefix.utf8CodeUnitCount
         guard field.count >= n, memcmp(field.baseAddress!, prefix.utf8Start, n) == 0 else { return nil }
         return UnsafeBufferPointer(rebasing: field[n...])
     }
 
+    /// A decimal pid, or -1 when empty, not all digits, or longer than 9 digits (no pid is that large).
     private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard !bytes.isEmpty, bytes.count <= 9 else { return -1 }
         var v: Int32 = 0
-        for b in bytes.prefix(9) {
+        for b in bytes {
             guard b &- 48 < 10 else { return -1 }
-            v = v * 10 + Int32(b - 48)
+            v = v * 10 + Int32(b &- 48)
         }
-        return bytes.isEmpty ? -1 : v
+        return v
     }
 }
