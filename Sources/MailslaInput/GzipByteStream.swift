@@ -17,6 +17,8 @@ public final class GzipByteStream: ByteStream {
     private var memberEnded = true
     private var finished = false
     public private(set) var contentOffset = 0
+    /// An error met after some bytes of a read were inflated: those bytes are delivered first.
+    private var pendingError: InputError?
 
     public init(source: ByteStream, path: String, inputBlock: Int = 256 * 1024) {
         self.source = source
@@ -35,7 +37,20 @@ public final class GzipByteStream: ByteStream {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let pendingError { throw pendingError }
         if finished || buffer.count == 0 { return 0 }
+        do {
+            return try inflateBlock(into: buffer)
+        } catch let error as InputError {
+            let n = produced(buffer)
+            guard n > 0 else { throw error }
+            pendingError = error
+            contentOffset += n
+            return n
+        }
+    }
+
+    private func inflateBlock(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
         while stream.avail_out > 0 {

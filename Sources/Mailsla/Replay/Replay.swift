@@ -84,7 +84,8 @@ public struct Replay {
                 failure = error
                 n = 0
             }
-            let lines = framer.takeLines(atEnd: n == 0)
+            // After a read error the unfinished last line is a fragment: drop it rather than parse half a line.
+            let lines = framer.takeLines(atEnd: n == 0 && failure == nil)
             if !lines.lines.isEmpty {
                 parser.parse(lines, into: &batch, malformed: &malformed)
                 try pipeline.process(batch)
