@@ -17,6 +17,12 @@ public final class Pipeline {
         self.events = events
     }
 
+    /// Adjusts the classifier before the first batch: timing for `rules bench`,
+    /// unmatched shapes for `rules coverage`. Does nothing without rules.
+    public func configureClassifier(_ body: (inout Classifier) -> Void) {
+        if classifier != nil { body(&classifier!) }
+    }
+
     /// Runs every stage over one batch.
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)

@@ -20,6 +20,10 @@ public struct Replay {
         let symbols = SymbolTable()
         let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
         let pipeline = Pipeline(symbols: symbols, rules: options.rules, events: events)
+        pipeline.configureClassifier { classifier in
+            classifier.timing = options.ruleTiming
+            if let limit = options.unmatchedShapeLimit { classifier.collectUnmatchedShapes(limit: limit) }
+        }
         var errors: [InputError] = []
         var sources: [String] = []
 

@@ -19,6 +19,10 @@ public struct ReplayOptions: Sendable {
     public var eventsPath: String?
     /// The compiled rule pack; nil runs without classification.
     public var rules: RuleSet?
+    /// Time every rule match (`rules bench`): a clock read per try.
+    public var ruleTiming = false
+    /// Count the shapes of unmatched messages, keeping at most this many (`rules coverage`); nil counts none.
+    public var unmatchedShapeLimit: Int?
 
     public init() {}
 }

@@ -24,6 +24,12 @@ public struct Classifier {
         counters = ClassifierCounters(ruleCount: rules.rules.count)
     }
 
+    /// Starts counting the shapes of unmatched messages (for `rules coverage`),
+    /// keeping at most `limit` shapes; costs a masking pass per unmatched line.
+    public mutating func collectUnmatchedShapes(limit: Int = UnmatchedShapes.defaultLimit) {
+        counters.unmatchedShapes = UnmatchedShapes(limit: limit)
+    }
+
     /// The rule indices for a program symbol, computed once per symbol.
     @inline(__always)
     mutating func candidates(_ program: Symbol) -> [Int] {
@@ -87,6 +93,7 @@ public struct Classifier {
             }
         }
         counters.unmatchedByProgram[program, default: 0] += 1
+        counters.unmatchedShapes?.add(program: program, message: UnsafeBufferPointer(start: message, count: length))
         return nil
     }
 }

@@ -12,6 +12,8 @@ public struct ClassifierCounters: Sendable {
     public var classified = 0
     public var unmatchedByProgram: [Symbol: Int] = [:]
     public var classifiedByProgram: [Symbol: Int] = [:]
+    /// Shapes of the unmatched messages, when the classifier collects them (`rules coverage`); nil otherwise.
+    public var unmatchedShapes: UnmatchedShapes?
 
     public init(ruleCount: Int) {
         hits = Array(repeating: 0, count: ruleCount)
