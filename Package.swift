@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // C libraries, each behind a module map and a shim header.
@@ -30,7 +31,12 @@ let package = Package(
             dependencies: ["MailslaCore", "CPCRE2", .product(name: "Yams", package: "Yams")]
         ),
         // The pipeline that ties sources and stages together for `replay`.
-        .target(name: "Mailsla", dependencies: ["MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules"]),
+        .target(
+            name: "Mailsla",
+            dependencies: ["MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        // The SLA engine: probe results, incidents, exclusions, availability. Pure Swift, no I/O.
+        .target(name: "MailslaSLA", dependencies: ["MailslaCore"]),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
         .executableTarget(
@@ -51,6 +57,7 @@ let package = Package(
         .testTarget(name: "MailslaInputTests", dependencies: ["MailslaInput"]),
         .testTarget(name: "MailslaJournalTests", dependencies: ["MailslaJournal", "MailslaCorpus"]),
         .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
+        .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
     ],

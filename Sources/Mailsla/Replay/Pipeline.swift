@@ -8,13 +8,18 @@ public final class Pipeline {
     public let symbols: SymbolTable
     public private(set) var counters = InputCounters()
     public private(set) var classifier: Classifier?
+    public let correlator: FlowCorrelator?
     private var events: EventWriter?
+    private var messages: MessageRecordWriter?
     private var eventBatch = EventBatch()
 
-    public init(symbols: SymbolTable, rules: RuleSet? = nil, events: EventWriter? = nil) {
+    public init(symbols: SymbolTable, rules: RuleSet? = nil, flow: FlowSettings = FlowSettings(),
+                events: EventWriter? = nil, messages: MessageRecordWriter? = nil) {
         self.symbols = symbols
         classifier = rules.map { Classifier(rules: $0, symbols: symbols) }
+        correlator = rules.map { FlowCorrelator(rules: $0, symbols: symbols, settings: flow) }
         self.events = events
+        self.messages = messages
     }
 
     /// Adjusts the classifier before the first batch: timing for `rules bench`,
@@ -32,6 +37,11 @@ public final class Pipeline {
             eventBatch.removeAll()
         }
         try events?.write(batch, events: eventBatch, classifier: classifier)
+        if let correlator {
+            correlator.consume(batch, eventBatch)
+            let finished = correlator.drain()
+            if !finished.isEmpty { try messages?.write(finished) }
+        }
     }
 
     /// Adds what the framer and parser counted for a text source.
@@ -45,6 +55,11 @@ public final class Pipeline {
     public func sourceFailed() { counters.failedSources += 1 }
 
     public func finish() throws -> Int {
+        if let correlator {
+            correlator.finish()
+            try messages?.write(correlator.drain())
+            try messages?.flush()
+        }
         try events?.flush()
         return events?.invalidUTF8Values ?? 0
     }

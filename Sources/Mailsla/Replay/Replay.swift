@@ -19,7 +19,8 @@ public struct Replay {
         let started = DispatchTime.now()
         let symbols = SymbolTable()
         let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
-        let pipeline = Pipeline(symbols: symbols, rules: options.rules, events: events)
+        let messages = try options.messagesPath.map { MessageRecordWriter(output: try OutputFile(path: $0)) }
+        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, events: events, messages: messages)
         pipeline.configureClassifier { classifier in
             classifier.timing = options.ruleTiming
             if let limit = options.unmatchedShapeLimit { classifier.collectUnmatchedShapes(limit: limit) }
@@ -59,6 +60,7 @@ public struct Replay {
         var result = ReplayResult(counters: pipeline.counters, symbols: symbols, sources: sources, errors: errors,
                                   elapsedSeconds: elapsed)
         result.classification = pipeline.classifier.map { ($0.rules, $0.counters) }
+        result.flow = pipeline.correlator?.health
         result.invalidUTF8Values = invalid
         return result
     }

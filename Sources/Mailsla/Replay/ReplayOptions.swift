@@ -17,6 +17,10 @@ public struct ReplayOptions: Sendable {
     public var maxLineLength = 65536
     /// Where to write one JSON object per record: a path, or `-` for standard output.
     public var eventsPath: String?
+    /// Where to write one JSON object per message (`--messages`): a path, or `-`.
+    public var messagesPath: String?
+    /// How the site's mail flow is wired (filter addresses, time-outs).
+    public var flow = FlowSettings()
     /// The compiled rule pack; nil runs without classification.
     public var rules: RuleSet?
     /// Time every rule match (`rules bench`): a clock read per try.

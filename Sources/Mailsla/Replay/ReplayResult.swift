@@ -11,6 +11,8 @@ public struct ReplayResult {
     public var invalidUTF8Values = 0
     /// The rules used and what they matched, when the replay classified.
     public var classification: (rules: RuleSet, counters: ClassifierCounters)?
+    /// The correlated mail flow, when the replay classified.
+    public var flow: FlowHealth?
 
     public var bytesRead: Int { counters.framing.bytes }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 import MailslaCore
 
 /// Renders a replay's result: a readable summary, or the JSON report of
@@ -60,6 +61,33 @@ public struct ReplayReport {
         }
         input.append(("errors", .array(result.errors.map { .string($0.description) })))
         members.append(("input", .object(input)))
+        if let flow = result.flow { members.append(("flow", flowJSON(flow))) }
+        return .object(members)
+    }
+
+    func flowJSON(_ flow: FlowHealth) -> JSONValue {
+        func percentiles(_ h: Histogram<UInt64>) -> JSONValue {
+            guard h.totalCount > 0 else { return .object([("p50", .null), ("p90", .null), ("p99", .null), ("max", .null)]) }
+            let s = { (ms: UInt64) in JSONValue.double(Double(ms) / 1000) }
+            return .object([("p50", s(h.valueAtPercentile(50))), ("p90", s(h.valueAtPercentile(90))),
+                            ("p99", s(h.valueAtPercentile(99))), ("max", s(h.max))])
+        }
+        var members: [(String, JSONValue)] = [("received", .int(flow.received))]
+        for status in [MessageStatus.delivered, .bounced, .expired, .deferred, .inFlight, .held, .discarded] {
+            members.append((status.rawValue, .int(flow[status])))
+        }
+        members += [("spam", .int(flow.spam)), ("virus", .int(flow.virus)), ("lost", .int(flow[.lost])),
+                    ("ndn", .int(flow.ndn)), ("rejected", .int(flow.rejected)),
+                    ("rejected_by_reason", .object(flow.rejectedByReason.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                    ("latency_seconds", percentiles(flow.latency)),
+                    ("filter_round_trip_seconds", percentiles(flow.filterRoundTrip)),
+                    ("deferrals_by_reason", .object(flow.deferralsByReason.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                    ("partial_messages", .int(flow.partialMessages)), ("evicted", .int(flow.evicted))]
+        let hosts = flow.byHost.map { (result.symbols.name($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+        members.append(("by_host", .object(hosts.map { name, c in
+            (name, .object([("received", .int(c.received)), ("delivered", .int(c.delivered)), ("bounced", .int(c.bounced)),
+                            ("deferred", .int(c.deferred)), ("rejected", .int(c.rejected))]))
+        })))
         return .object(members)
     }
 
@@ -101,6 +129,28 @@ public struct ReplayReport {
                 out += "    " + name.padding(toLength: max(28, name.count), withPad: " ", startingAt: 0) + " " + group(count)
                 if result.classification != nil { out += "  (unmatched \(group(unmatched[name] ?? 0)))" }
                 out += "\n"
+            }
+        }
+        if let flow = result.flow {
+            out += "mail flow\n"
+            out += "  received    \(group(flow.received)) messages (each counted once across the content filter)\n"
+            var states = [MessageStatus.delivered, .bounced, .deferred, .expired, .inFlight, .held, .discarded, .lost]
+                .filter { flow[$0] > 0 }.map { "\($0.rawValue) \(group(flow[$0]))" }
+            if flow.spam > 0 { states.append("spam \(group(flow.spam))") }
+            if flow.virus > 0 { states.append("virus \(group(flow.virus))") }
+            if flow.ndn > 0 { states.append("bounce notices \(group(flow.ndn))") }
+            out += "  outcome     " + (states.isEmpty ? "-" : states.joined(separator: ", ")) + "\n"
+            let reasons = flow.rejectedByReason.sorted { $0.value > $1.value }.prefix(6).map { "\($0.key) \(group($0.value))" }
+            out += "  rejected    \(group(flow.rejected))" + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")") + "\n"
+            if flow.latency.totalCount > 0 {
+                out += String(format: "  latency     p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s\n",
+                              Double(flow.latency.valueAtPercentile(50)) / 1000, Double(flow.latency.valueAtPercentile(90)) / 1000,
+                              Double(flow.latency.valueAtPercentile(99)) / 1000, Double(flow.latency.max) / 1000)
+            }
+            if flow.filterRoundTrip.totalCount > 0 {
+                out += String(format: "  filter trip p50 %.2f s, p90 %.2f s, max %.2f s\n",
+                              Double(flow.filterRoundTrip.valueAtPercentile(50)) / 1000,
+                              Double(flow.filterRoundTrip.valueAtPercentile(90)) / 1000, Double(flow.filterRoundTrip.max) / 1000)
             }
         }
         if !result.errors.isEmpty {

@@ -38,6 +38,12 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Write one JSON object per record to FILE, or - for standard output.")
     var events: String?
 
+    @Option(help: "Write one JSON object per message (REPORT.md per-message records) to FILE, or -.")
+    var messages: String?
+
+    @Option(name: .customLong("filter-address"), help: "Address of a content filter or re-injection listener besides 127.0.0.0/8 and ::1 (repeatable).")
+    var filterAddresses: [String] = []
+
     @OptionGroup var rules: RulesOptions
 
     @Flag(name: .customLong("no-rules"), help: "Parse only; do not classify.")
@@ -59,6 +65,12 @@ struct ReplayCommand: ParsableCommand {
         for match in matches where !match.contains("=") {
             throw ValidationError("--match '\(match)' is not FIELD=value.")
         }
+        if events == "-" && messages == "-" {
+            throw ValidationError("--events - and --messages - cannot both write to standard output.")
+        }
+        if messages == "-" && format == .json {
+            throw ValidationError("--messages - and --format json both write to standard output: send messages to a file.")
+        }
         if events == "-" && format == .json {
             throw ValidationError("--events - and --format json both write to standard output: send events to a file.")
         }
@@ -75,13 +87,15 @@ struct ReplayCommand: ParsableCommand {
         options.program = program
         options.maxLineLength = maxLineLength
         options.eventsPath = events
+        options.messagesPath = messages
+        options.flow.filterAddresses = Set(filterAddresses)
         if !noRules { options.rules = try rules.load() }
 
         let result = try Replay(options: options).run()
         let report = ReplayReport(result: result, timeZone: options.timeZone)
         let summary = format == .json ? report.json().rendered() + "\n" : report.text()
         // With events on stdout, the summary goes to stderr so the event stream stays clean.
-        if events == "-" {
+        if events == "-" || messages == "-" {
             FileHandle.standardError.write(Data(summary.utf8))
         } else {
             print(summary, terminator: "")

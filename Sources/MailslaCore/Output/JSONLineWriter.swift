@@ -9,6 +9,7 @@ public struct JSONLineWriter {
     public init() { buffer.reserveCapacity(1 << 16) }
 
     public mutating func beginObject() {
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
         buffer.append(UInt8(ascii: "{"))
         needsComma = false
     }
@@ -16,6 +17,35 @@ public struct JSONLineWriter {
     public mutating func endObject() {
         buffer.append(UInt8(ascii: "}"))
         needsComma = true
+    }
+
+    public mutating func beginArray() {
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
+        buffer.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        buffer.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A decimal number with up to six fraction digits and no trailing zeros.
+    public mutating func decimal(_ value: Double) {
+        guard value.isFinite else { return null() }
+        separate()
+        let micros = Int((value * 1_000_000).rounded())
+        let whole = micros / 1_000_000
+        var fraction = abs(micros % 1_000_000)
+        if micros < 0 && whole == 0 { buffer.append(UInt8(ascii: "-")) }
+        buffer.append(contentsOf: String(whole).utf8)
+        guard fraction != 0 else { return }
+        var digits = 6
+        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        let text = String(fraction)
+        buffer.append(UInt8(ascii: "."))
+        buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits - text.count))
+        buffer.append(contentsOf: text.utf8)
     }
 
     /// Ends the current line (one object per line).
@@ -32,13 +62,19 @@ public struct JSONLineWriter {
         buffer.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { buffer.append(contentsOf: $0) }
         buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        needsComma = true
+        needsComma = false
     }
 
     public mutating func key(_ name: String) {
-        if needsComma { buffer.append(UInt8(ascii: ",")) }
         string(name)
         buffer.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Values, keys and nested containers separate themselves: a comma goes before anything after a value.
+    @inline(__always)
+    private mutating func separate() {
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
         needsComma = true
     }
 
@@ -58,10 +94,12 @@ public struct JSONLineWriter {
     }
 
     public mutating func number(_ value: Int) {
+        separate()
         buffer.append(contentsOf: String(value).utf8)
     }
 
     public mutating func null() {
+        separate()
         buffer.append(contentsOf: "null".utf8)
     }
 
@@ -72,6 +110,7 @@ public struct JSONLineWriter {
 
     /// Writes `bytes` as a JSON string, escaping controls and replacing invalid UTF-8.
     public mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) {
+        separate()
         buffer.append(UInt8(ascii: "\""))
         var i = 0
         let n = bytes.count

@@ -88,6 +88,7 @@ public final class RuleSet: @unchecked Sendable {
                     switch error {
                     case .unknownFragment(let name): fail("unknown fragment %{\(name)}: define it in the file or in fragments.yaml")
                     case .unterminated: fail("unterminated %{ in the pattern")
+                    case .tooDeep(let name): fail("fragment %{\(name)} nests more than \(PatternExpander.maxDepth) deep (a cycle?)")
                     }
                     continue
                 }

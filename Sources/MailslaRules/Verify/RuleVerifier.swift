@@ -59,6 +59,14 @@ public struct RuleVerifier {
                            kind: rules.kinds[Int(event.kind)], fields: fields)
     }
 
+    /// Equal as text, or as numbers (`30` and `30.0` are the same delay).
+    static func same(_ actual: String?, _ expected: String) -> Bool {
+        guard let actual else { return false }
+        if actual == expected { return true }
+        if let a = Double(actual), let b = Double(expected) { return a == b }
+        return false
+    }
+
     public func verify() -> Outcome {
         var outcome = Outcome()
         for rule in rules.rules {
@@ -83,7 +91,7 @@ public struct RuleVerifier {
                 let got = Dictionary(result.fields, uniquingKeysWith: { a, _ in a })
                 for (field, expected) in example.fields.sorted(by: { $0.key < $1.key }) {
                     let actual = got[field]
-                    if actual != expected {
+                    if !Self.same(actual, expected) {
                         fail(example.line.line, "field \(field): expected '\(expected)', got \(actual.map { "'\($0)'" } ?? "nothing")")
                     }
                 }

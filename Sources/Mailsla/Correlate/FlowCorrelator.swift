@@ -1,0 +1,344 @@
+import MailslaCore
+import MailslaRules
+
+/// Follows every message through Postfix, the content filter and delivery,
+/// so that it is counted once however many queue files it passed through.
+///
+/// A synchronous state machine fed with classified events in time order.
+/// Hops (queue files) are keyed by host and queue id; a filter's
+/// re-injected copy is linked to its original by the hand-off reply
+/// (`queued as Q2` from a local relay), by the filter's own log
+/// (`Queue-ID: Q1 … queued_as: Q2`) or, while the original is still in the
+/// filter, by the message-id. Finished messages wait `graceSeconds` of event
+/// time for late links, then come out of `drain()`. Memory is bounded:
+/// stale state is evicted and counted.
+public final class FlowCorrelator {
+    public let settings: FlowSettings
+    let symbols: SymbolTable
+    let rules: RuleSet
+    let vocabulary: FlowVocabulary
+    let matcher: PatternMatcher
+
+    private var hops: [QueueKey: Hop] = [:]
+    private var open: [FlowMessage] = []
+    private var openHead = 0
+    private var nextID = 0
+    private var now: Int64 = .min
+    private var ready: [MessageRecord] = []
+    /// Messages still in a filter, by host and message-id, for linking the re-injected copy.
+    /// A nil value means two live messages share the id: too ambiguous to link by it.
+    private var inFilterByMessageID: [String: Hop?] = [:]
+    private var eventsSinceSweep = 0
+
+    public private(set) var health = FlowHealth()
+
+    public init(rules: RuleSet, symbols: SymbolTable, settings: FlowSettings = FlowSettings()) {
+        self.rules = rules
+        self.symbols = symbols
+        self.settings = settings
+        vocabulary = FlowVocabulary(rules: rules)
+        matcher = PatternMatcher(maxCaptures: rules.maxCaptures)
+    }
+
+    /// Unfinished messages held now.
+    public var openMessages: Int { open.count - openHead }
+
+    /// Feeds one classified batch.
+    public func consume(_ batch: RecordBatch, _ events: EventBatch) {
+        batch.bytes.withUnsafeBufferPointer { bytes in
+            for event in events.events {
+                guard let kind = vocabulary.kinds[event.kind] else { continue }
+                let record = batch.records[Int(event.record)]
+                if record.time != LogRecord.noTime, record.time > now { now = record.time }
+                let view = EventView(event: event, events: events, bytes: bytes, rules: rules, matcher: matcher)
+                handle(kind, view, record: record)
+                eventsSinceSweep += 1
+            }
+        }
+        if eventsSinceSweep >= 4096 {
+            eventsSinceSweep = 0
+            sweep(final: false)
+        }
+    }
+
+    /// Records of messages that are finished and past their grace period.
+    public func drain() -> [MessageRecord] {
+        defer { ready.removeAll(keepingCapacity: true) }
+        return ready
+    }
+
+    /// The input ended: every message still open is written with its current state.
+    public func finish() {
+        sweep(final: true)
+    }
+
+    // MARK: events
+
+    private func handle(_ kind: FlowVocabulary.Kind, _ e: EventView, record: LogRecord) {
+        let t = record.time == LogRecord.noTime ? now : record.time
+        let host = record.host
+        switch kind {
+        case .reject, .proxyReject:
+            health.countReject(label: e.label(vocabulary.reason), host: host)
+            return
+        case .client:
+            guard let (key, qid) = key(e, host) else { return }
+            let hop = startHop(key, qid, at: t)
+            hop.clientHost = e.text(vocabulary.clientHost)
+            hop.clientIP = e.text(vocabulary.clientIP)
+            hop.saslUsername = e.text(vocabulary.saslUsername)
+            hop.localClient = settings.isLocal(hop.clientIP)
+        case .pickup:
+            guard let (key, qid) = key(e, host) else { return }
+            let hop = startHop(key, qid, at: t)
+            hop.pickedUp = true
+            if let sender = e.text(vocabulary.sender) { hop.sender = sender }
+        case .messageID:
+            guard let hop = hop(e, host, at: t) else { return }
+            let id = e.text(vocabulary.messageID) ?? ""
+            hop.messageID = id
+            guard !id.isEmpty else { return }
+            let k = linkKey(host, id)
+            if !hop.localClient {
+                if let existing = inFilterByMessageID[k], existing !== hop, existing?.ended == nil {
+                    inFilterByMessageID[k] = .some(nil)
+                } else {
+                    inFilterByMessageID[k] = hop
+                }
+            } else if hop.message.hops.count == 1, let candidate = inFilterByMessageID[k], let original = candidate,
+                      original !== hop, original.ended == nil {
+                link(child: hop, to: original, at: t, definitive: false)
+            }
+        case .queued:
+            guard let hop = hop(e, host, at: t) else { return }
+            if let sender = e.text(vocabulary.sender) { hop.sender = sender }
+            if let size = e.text(vocabulary.size).flatMap({ Int($0) }) { hop.size = size }
+        case .delivery:
+            guard let hop = hop(e, host, at: t) else { return }
+            delivery(hop, e, record: record, at: t)
+        case .removed, .canceled, .deleted:
+            guard let hop = hop(e, host, at: t, create: false) else { return }
+            end(hop, at: t)
+        case .expired:
+            guard let hop = hop(e, host, at: t) else { return }
+            hop.expired = true
+        case .bounceNotice:
+            guard let parent = hop(e, host, at: t), let newID = e.text(vocabulary.newQueueID) else { return }
+            let notice = startHop(QueueKey(host: host, text: newID), newID, at: t)
+            notice.message.isNotice = true
+            notice.message.parentQueueID = parent.queueID
+        case .hold:
+            hop(e, host, at: t)?.held = true
+        case .released:
+            hop(e, host, at: t)?.held = false
+        case .discard:
+            hop(e, host, at: t)?.discarded = true
+        case .milterReject:
+            health.countReject(label: e.label(vocabulary.reason) ?? "milter", host: host)
+            guard let hop = hop(e, host, at: t, create: false) else { return }
+            hop.milterRejected = true
+            end(hop, at: t)
+        case .proxyAccept:
+            guard let newID = e.text(vocabulary.newQueueID) ?? e.text(vocabulary.queueID) else { return }
+            let key = QueueKey(host: host, text: newID)
+            let hop = hops[key] ?? startHop(key, newID, at: t)
+            hop.proxyAccepted = true
+        case .filterVerdict:
+            filterVerdict(e, record: record, at: t)
+        }
+    }
+
+    private func delivery(_ hop: Hop, _ e: EventView, record: LogRecord, at t: Int64) {
+        let status = e.text(vocabulary.status) ?? "unknown"
+        let relayIP = e.text(vocabulary.relayIP)
+        let relayHost = e.text(vocabulary.relayHost)
+        let agent = ProgramName(symbols.name(record.program)).daemon
+        let newID = e.text(vocabulary.newQueueID)
+        let toFilter = settings.isLocal(relayIP) && (agent == "smtp" || agent == "lmtp")
+        if toFilter, status == "sent" {
+            // A hand-off to a content filter, not a delivery: the message comes back under a new id.
+            let delays = e.delays(vocabulary.delays)
+            let start = t - Int64(((delays?.2 ?? 0) + (delays?.3 ?? 0)) * 1_000_000)
+            hop.filterHandoffs.append((t, newID, start))
+            if let newID {
+                let childKey = QueueKey(host: record.host, text: newID)
+                let child = hops[childKey] ?? startHop(childKey, newID, at: t)
+                link(child: child, to: hop, at: t, definitive: true)
+            }
+            return
+        }
+        let address = e.text(vocabulary.recipient) ?? ""
+        let relay = e.text(vocabulary.relay) ?? relayHost
+        let localRelay = settings.isLocal(relayIP) || e.text(vocabulary.relaySocket) != nil
+            || ["local", "virtual", "pipe"].contains(agent) || relay == "local"
+        let attempt = DeliveryAttempt(time: t, status: status, relay: relay, dsn: e.text(vocabulary.dsn),
+                                      delaySeconds: e.text(vocabulary.delay).flatMap(Double.init),
+                                      reason: e.label(vocabulary.reason), agent: agent, localRelay: localRelay)
+        if status == "deferred" { hop.deferredOnce = true }
+        let index = hop.recipientIndex(address)
+        hop.recipients[index].attempts.append(attempt)
+        health.countAttempt(status: status, reason: attempt.reason)
+        // local(8) forwarding (.forward, aliases to a remote address) continues the same message under a new id.
+        if let newID, status == "sent", agent == "local" {
+            let childKey = QueueKey(host: record.host, text: newID)
+            let child = hops[childKey] ?? startHop(childKey, newID, at: t)
+            child.forwarded = true
+            link(child: child, to: hop, at: t, definitive: true)
+        }
+    }
+
+    private func filterVerdict(_ e: EventView, record: LogRecord, at t: Int64) {
+        let engine = ProgramName(symbols.name(record.program)).daemon
+        var original: Hop?
+        if let qid = e.text(vocabulary.queueID) {
+            original = hops[QueueKey(host: record.host, text: qid)]
+        } else if let mid = e.text(vocabulary.messageID) {
+            original = inFilterByMessageID[linkKey(record.host, mid)] ?? nil
+        }
+        guard let original else { return }
+        let message = original.message!
+        let verdict = e.text(vocabulary.verdict)
+        message.filterEngine = engine
+        if let verdict { message.filterVerdict = verdict }
+        let action = e.text(vocabulary.action)?.lowercased()
+        if action == "blocked" || action == "discarded" || action == "rejected" { message.filterBlocked = true }
+        if let newID = e.text(vocabulary.newQueueID) {
+            let key = QueueKey(host: record.host, text: newID)
+            let child = hops[key] ?? startHop(key, newID, at: t)
+            link(child: child, to: original, at: t, definitive: true)
+        }
+    }
+
+    // MARK: state
+
+    private func key(_ e: EventView, _ host: Symbol) -> (QueueKey, String)? {
+        guard let field = vocabulary.queueID, let capture = e.capture(field) else { return nil }
+        return (QueueKey(host: host, bytes: e.bytes(capture)), e.string(capture))
+    }
+
+    /// The live hop of the event's queue id; creates one (a message whose start was not in the input) if asked.
+    @discardableResult
+    private func hop(_ e: EventView, _ host: Symbol, at t: Int64, create: Bool = true) -> Hop? {
+        guard let (key, qid) = key(e, host) else { return nil }
+        if let hop = hops[key] {
+            hop.lastSeen = max(hop.lastSeen, t)
+            return hop
+        }
+        guard create else { return nil }
+        health.partialMessages += 1
+        return startHop(key, qid, at: t)
+    }
+
+    /// A new lifetime for a queue id: a reused id whose previous life ended starts a new message.
+    private func startHop(_ key: QueueKey, _ qid: String, at t: Int64) -> Hop {
+        if let existing = hops[key], existing.ended == nil {
+            existing.lastSeen = max(existing.lastSeen, t)
+            return existing
+        }
+        let hop = Hop(key: key, queueID: qid, time: t)
+        let message = FlowMessage(id: nextID)
+        nextID += 1
+        message.hops.append(hop)
+        hop.message = message
+        hops[key] = hop
+        open.append(message)
+        if openMessages > settings.maxMessages { evictOldest() }
+        return hop
+    }
+
+    private func linkKey(_ host: Symbol, _ messageID: String) -> String { "\(host.raw) \(messageID)" }
+
+    /// The child's queue file joins the original's message: one message, several queue files.
+    ///
+    /// A definitive link (the hand-off reply, the filter's `queued_as`) moves a child that a
+    /// tentative message-id link had put elsewhere; a tentative one never moves a linked child.
+    private func link(child: Hop, to original: Hop, at t: Int64, definitive: Bool) {
+        let target = original.message!
+        let source = child.message!
+        if source !== target {
+            if source.hops.first === child {
+                // The child heads its own message: bring it and whatever hangs off it.
+                for hop in source.hops {
+                    hop.message = target
+                    target.hops.append(hop)
+                }
+                source.hops.removeAll()
+                source.finished = true  // the empty shell is skipped by sweeps
+            } else if definitive {
+                source.hops.removeAll { $0 === child }
+                if source.hops.allSatisfy({ $0.ended != nil }) { source.doneAt = source.hops.compactMap(\.ended).max() }
+                child.message = target
+                target.hops.append(child)
+                health.relinked += 1
+            } else {
+                return
+            }
+            health.filterLinks += 1
+        }
+        if definitive || target.filterRoundTrip == nil, !child.forwarded {
+            let start = original.filterHandoffs.last?.start ?? original.lastSeen
+            target.filterRoundTrip = max(0, Double(child.firstSeen - start) / 1e6)
+        }
+        if target.doneAt != nil, child.ended == nil { target.doneAt = nil }
+    }
+
+    private func end(_ hop: Hop, at t: Int64) {
+        hop.ended = t
+        hop.lastSeen = max(hop.lastSeen, t)
+        if let mid = hop.messageID, !mid.isEmpty {
+            let k = linkKey(hop.key.host, mid)
+            if let entry = inFilterByMessageID[k], entry === hop { inFilterByMessageID[k] = nil }
+        }
+        let message = hop.message!
+        if message.hops.allSatisfy({ $0.ended != nil }) { message.doneAt = t }
+    }
+
+    /// Writes out finished messages past their grace period, finds lost ones, evicts stale state.
+    private func sweep(final: Bool) {
+        var kept: [FlowMessage] = []
+        kept.reserveCapacity(openMessages)
+        for message in open[openHead...] where !message.finished {
+            if final {
+                emit(message, final: true)
+                continue
+            }
+            if let done = message.doneAt, now - done >= settings.graceSeconds * 1_000_000 {
+                emit(message, final: false)
+                continue
+            }
+            if now - message.lastSeen > settings.maxAgeSeconds * 1_000_000 {
+                health.evicted += 1
+                emit(message, final: true)
+                continue
+            }
+            kept.append(message)
+        }
+        open = kept
+        openHead = 0
+    }
+
+    private func evictOldest() {
+        while openMessages > settings.maxMessages, openHead < open.count {
+            let message = open[openHead]
+            openHead += 1
+            if message.finished { continue }
+            health.evicted += 1
+            emit(message, final: true)
+        }
+    }
+
+    private func emit(_ message: FlowMessage, final: Bool) {
+        message.finished = true
+        for hop in message.hops {
+            if hops[hop.key] === hop { hops[hop.key] = nil }
+            if let mid = hop.messageID, !mid.isEmpty, let entry = inFilterByMessageID[linkKey(hop.key.host, mid)],
+               entry === hop {
+                inFilterByMessageID[linkKey(hop.key.host, mid)] = nil
+            }
+        }
+        guard !message.hops.isEmpty else { return }
+        let record = MessageRecordBuilder(message: message, symbols: symbols, settings: settings, now: now).build()
+        health.count(record, host: message.root.key.host)
+        ready.append(record)
+    }
+}

@@ -1,0 +1,72 @@
+import Histogram
+import MailslaCore
+
+/// Counts and distributions of the correlated flow: the report's `flow` block.
+public struct FlowHealth {
+    /// Per-host figures (the report's `flow.by_host`).
+    public struct HostCounts: Sendable {
+        public var received = 0, delivered = 0, bounced = 0, deferred = 0, rejected = 0
+    }
+
+    public var counts: [MessageStatus: Int] = [:]
+    public var received = 0
+    public var ndn = 0
+    public var spam = 0
+    public var virus = 0
+    public var rejected = 0
+    public var rejectedByReason: [String: Int] = [:]
+    public var attemptsByStatus: [String: Int] = [:]
+    public var deferralsByReason: [String: Int] = [:]
+    public var byHost: [Symbol: HostCounts] = [:]
+    /// End-to-end latency and filter round trip, in milliseconds.
+    public var latency = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    public var filterRoundTrip = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    /// Messages whose first lines were not in the input (the log started mid-flight).
+    public var partialMessages = 0
+    /// Messages evicted unfinished to keep memory bounded.
+    public var evicted = 0
+    public var filterLinks = 0
+    /// Re-injected copies moved from a tentative (message-id) link to the one the hand-off named.
+    public var relinked = 0
+
+    public init() {
+        latency.autoResize = true
+        filterRoundTrip.autoResize = true
+    }
+
+    public subscript(status: MessageStatus) -> Int { counts[status] ?? 0 }
+
+    mutating func countReject(label: String?, host: Symbol) {
+        rejected += 1
+        rejectedByReason[label ?? "other", default: 0] += 1
+        byHost[host, default: HostCounts()].rejected += 1
+    }
+
+    mutating func countAttempt(status: String, reason: String?) {
+        attemptsByStatus[status, default: 0] += 1
+        if status == "deferred" { deferralsByReason[reason ?? "other", default: 0] += 1 }
+    }
+
+    mutating func count(_ record: MessageRecord, host: Symbol) {
+        if record.isNotice {
+            ndn += 1
+            return
+        }
+        if record.status == .rejected { return }
+        if record.countsAsReceived {
+            received += 1
+            byHost[host, default: HostCounts()].received += 1
+        }
+        counts[record.status, default: 0] += 1
+        switch record.status {
+        case .delivered: byHost[host, default: HostCounts()].delivered += 1
+        case .bounced: byHost[host, default: HostCounts()].bounced += 1
+        case .deferred: byHost[host, default: HostCounts()].deferred += 1
+        default: break
+        }
+        if FlowVerdicts.isSpam(record.filter?.verdict) || record.status == .spam { spam += 1 }
+        if FlowVerdicts.isVirus(record.filter?.verdict) || record.status == .virus { virus += 1 }
+        if let latency = record.latencySeconds { _ = self.latency.record(UInt64(latency * 1000)) }
+        if let trip = record.filter?.roundTripSeconds { _ = filterRoundTrip.record(UInt64(trip * 1000)) }
+    }
+}

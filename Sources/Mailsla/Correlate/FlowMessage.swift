@@ -1,0 +1,84 @@
+/// One delivery attempt of one recipient, as Postfix logged it.
+struct DeliveryAttempt {
+    var time: Int64
+    var status: String
+    var relay: String?
+    var dsn: String?
+    var delaySeconds: Double?
+    var reason: String?
+    /// The delivery agent (`smtp`, `lmtp`, `pipe`, `local`, …) and whether the relay is on this host.
+    var agent: String
+    var localRelay: Bool
+}
+
+/// A recipient of one queue file and its attempts in order.
+struct RecipientState {
+    var address: String
+    var attempts: [DeliveryAttempt] = []
+}
+
+/// One queue file's life: from `client=`/pickup to `removed` (or another end).
+/// A queue id is reused over time, so a hop is the id *and* this lifetime.
+final class Hop {
+    let key: QueueKey
+    let queueID: String
+    var firstSeen: Int64
+    var lastSeen: Int64
+    var clientHost: String?
+    var clientIP: String?
+    var saslUsername: String?
+    var pickedUp = false
+    /// The client was this host or a filter address: possibly a content filter's re-injection.
+    var localClient = false
+    /// A before-queue proxy said this queue id holds a message it accepted from a client.
+    var proxyAccepted = false
+    /// Created by local(8) forwarding the message on: part of the same message, not a filter hop.
+    var forwarded = false
+    var messageID: String?
+    var sender: String?
+    var size: Int?
+    var recipients: [RecipientState] = []
+    /// Hand-offs to a content filter: when, and the id the message came back under (if said).
+    var filterHandoffs: [(time: Int64, newQueueID: String?, start: Int64)] = []
+    var ended: Int64?
+    var expired = false
+    var held = false
+    var discarded = false
+    var milterRejected = false
+    var deferredOnce = false
+    unowned(unsafe) var message: FlowMessage!
+
+    init(key: QueueKey, queueID: String, time: Int64) {
+        self.key = key
+        self.queueID = queueID
+        firstSeen = time
+        lastSeen = time
+    }
+
+    func recipientIndex(_ address: String) -> Int {
+        if let i = recipients.firstIndex(where: { $0.address == address }) { return i }
+        recipients.append(RecipientState(address: address))
+        return recipients.count - 1
+    }
+}
+
+/// A message as the user thinks of it: every queue file it passed through
+/// (the original, the copy a content filter re-injected), counted once.
+final class FlowMessage {
+    let id: Int
+    var hops: [Hop] = []
+    var isNotice = false
+    var parentQueueID: String?
+    var filterEngine: String?
+    var filterVerdict: String?
+    var filterBlocked = false
+    var filterRoundTrip: Double?
+    /// The event time at which every hop had ended; the record is written a grace period later.
+    var doneAt: Int64?
+    var finished = false
+
+    init(id: Int) { self.id = id }
+
+    var root: Hop { hops[0] }
+    var lastSeen: Int64 { hops.map(\.lastSeen).max() ?? 0 }
+}

@@ -1,0 +1,21 @@
+/// What the correlator needs to know about this site's mail flow.
+public struct FlowSettings: Sendable {
+    /// Addresses of content filters and re-injection listeners besides the loopback.
+    public var filterAddresses: Set<String> = []
+    /// A message handed to a filter that has not come back after this long is lost.
+    public var flowTimeoutSeconds: Int64 = 600
+    /// A finished message waits this long (event time) for late links before its record is written.
+    public var graceSeconds: Int64 = 120
+    /// State untouched for this long is evicted (counted) so memory stays bounded.
+    public var maxAgeSeconds: Int64 = 7 * 86400
+    /// At most this many unfinished messages are kept; the oldest are evicted beyond it.
+    public var maxMessages = 400_000
+
+    public init() {}
+
+    /// True for an address on this host or a configured filter address.
+    func isLocal(_ ip: String?) -> Bool {
+        guard let ip else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || filterAddresses.contains(ip)
+    }
+}

@@ -1,0 +1,53 @@
+/// The final state of a message (../shared/REPORT.md, `flow` block).
+public enum MessageStatus: String, Sendable, CaseIterable {
+    case delivered, bounced, expired, deferred, inFlight = "in_flight", held, discarded, spam, virus, lost, rejected
+}
+
+/// A finished (or, at the end of the input, unfinished) message: one record
+/// of `--messages`, and what the flow counters are made of.
+public struct MessageRecord: Sendable {
+    public struct Client: Sendable {
+        public var host: String?
+        public var ip: String?
+        public var saslUsername: String?
+    }
+
+    public struct Attempt: Sendable {
+        public var time: Int64
+        public var status: String
+        public var relay: String?
+        public var dsn: String?
+        public var delaySeconds: Double?
+    }
+
+    public struct Recipient: Sendable {
+        public var address: String
+        public var status: String
+        public var attempts: [Attempt]
+    }
+
+    public struct Filter: Sendable {
+        public var engine: String
+        public var verdict: String?
+        public var roundTripSeconds: Double?
+    }
+
+    public var host: String
+    public var isNotice: Bool
+    public var direction: String
+    public var queueIDs: [String]
+    public var messageID: String?
+    public var sender: String?
+    public var size: Int?
+    public var client: Client?
+    public var received: Int64
+    public var filter: Filter?
+    public var recipients: [Recipient]
+    public var status: MessageStatus
+    public var finished: Int64?
+    public var parent: String?
+    /// Whether this message counts as received (not a notice, not refused at the end of DATA).
+    public var countsAsReceived: Bool
+    /// Seconds from receipt to the last delivery, for delivered messages.
+    public var latencySeconds: Double?
+}

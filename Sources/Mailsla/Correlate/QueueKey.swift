@@ -1,0 +1,26 @@
+import MailslaCore
+
+/// A queue id on one host, packed into integers: hashing and comparing it
+/// allocates nothing. Postfix queue ids are at most 21 characters; longer
+/// input is cut (and cannot be a real id anyway).
+struct QueueKey: Hashable {
+    let host: Symbol
+    let length: UInt8
+    let a: UInt64, b: UInt64, c: UInt64
+
+    init(host: Symbol, bytes: UnsafeBufferPointer<UInt8>) {
+        self.host = host
+        let n = min(bytes.count, 24)
+        length = UInt8(n)
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { raw in
+            raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<n]))
+        }
+        (a, b, c) = words
+    }
+
+    init(host: Symbol, text: String) {
+        var s = text
+        self = s.withUTF8 { QueueKey(host: host, bytes: $0) }
+    }
+}
