@@ -126,7 +126,7 @@ public final class FlowCorrelator {
             guard let parent = hop(e, host, at: t), let newID = e.text(vocabulary.newQueueID) else { return }
             let notice = startHop(QueueKey(host: host, text: newID), newID, at: t)
             notice.message.isNotice = true
-            notice.message.parentQueueID = parent.queueID
+            notice.message.parentQueueID = parent.message.root.queueID
         case .hold:
             hop(e, host, at: t)?.held = true
         case .released:

@@ -2,7 +2,7 @@ import Histogram
 import MailslaCore
 
 /// Counts and distributions of the correlated flow: the report's `flow` block.
-public struct FlowHealth {
+public struct FlowHealth: Sendable {
     /// Per-host figures (the report's `flow.by_host`).
     public struct HostCounts: Sendable {
         public var received = 0, delivered = 0, bounced = 0, deferred = 0, rejected = 0

@@ -10,16 +10,17 @@ public final class Pipeline {
     public private(set) var classifier: Classifier?
     public let correlator: FlowCorrelator?
     private var events: EventWriter?
-    private var messages: MessageRecordWriter?
+    /// Receives finished message records (the `--messages` writer, or a test's collector).
+    private var messageSink: (([MessageRecord]) throws -> Void)?
     private var eventBatch = EventBatch()
 
     public init(symbols: SymbolTable, rules: RuleSet? = nil, flow: FlowSettings = FlowSettings(),
-                events: EventWriter? = nil, messages: MessageRecordWriter? = nil) {
+                events: EventWriter? = nil, messageSink: (([MessageRecord]) throws -> Void)? = nil) {
         self.symbols = symbols
         classifier = rules.map { Classifier(rules: $0, symbols: symbols) }
         correlator = rules.map { FlowCorrelator(rules: $0, symbols: symbols, settings: flow) }
         self.events = events
-        self.messages = messages
+        self.messageSink = messageSink
     }
 
     /// Adjusts the classifier before the first batch: timing for `rules bench`,
@@ -40,7 +41,7 @@ public final class Pipeline {
         if let correlator {
             correlator.consume(batch, eventBatch)
             let finished = correlator.drain()
-            if !finished.isEmpty { try messages?.write(finished) }
+            if !finished.isEmpty { try messageSink?(finished) }
         }
     }
 
@@ -57,8 +58,8 @@ public final class Pipeline {
     public func finish() throws -> Int {
         if let correlator {
             correlator.finish()
-            try messages?.write(correlator.drain())
-            try messages?.flush()
+            let finished = correlator.drain()
+            if !finished.isEmpty { try messageSink?(finished) }
         }
         try events?.flush()
         return events?.invalidUTF8Values ?? 0

@@ -20,7 +20,8 @@ public struct Replay {
         let symbols = SymbolTable()
         let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
         let messages = try options.messagesPath.map { MessageRecordWriter(output: try OutputFile(path: $0)) }
-        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, events: events, messages: messages)
+        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, events: events,
+                                messageSink: messages.map { writer in { try writer.write($0) } })
         pipeline.configureClassifier { classifier in
             classifier.timing = options.ruleTiming
             if let limit = options.unmatchedShapeLimit { classifier.collectUnmatchedShapes(limit: limit) }
@@ -56,6 +57,7 @@ public struct Replay {
             errors += try replayJournal(.directory(path), pipeline: pipeline, symbols: symbols)
         }
         let invalid = try pipeline.finish()
+        try messages?.flush()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         var result = ReplayResult(counters: pipeline.counters, symbols: symbols, sources: sources, errors: errors,
                                   elapsedSeconds: elapsed)

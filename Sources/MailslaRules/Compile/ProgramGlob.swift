@@ -8,6 +8,9 @@ public struct ProgramGlob: Sendable, Equatable {
         bytes = Array(pattern.utf8)
     }
 
+    /// How much of a name the glob pins down: its literal characters.
+    public var precision: Int { bytes.filter { $0 != UInt8(ascii: "*") && $0 != UInt8(ascii: "?") }.count }
+
     public func matches(_ name: String) -> Bool {
         let s = Array(name.utf8)
         var p = 0, i = 0

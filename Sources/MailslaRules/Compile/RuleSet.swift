@@ -135,13 +135,16 @@ public final class RuleSet: @unchecked Sendable {
         self.maxCaptures = maxCaptures
     }
 
-    /// The rules a program's lines are tried against, in order.
+    /// The rules a program's lines are tried against, in order: files whose glob names the
+    /// program most precisely first (`postfix*/smtpd` before a catch-all `postfix*`), then file order.
     public func ruleIndices(forProgram name: String) -> [Int] {
-        var out: [Int] = []
-        for (i, globs) in fileGlobs.enumerated() where globs.contains(where: { $0.matches(name) }) {
-            out += fileRules[i]
+        var matching: [(file: Int, precision: Int)] = []
+        for (i, globs) in fileGlobs.enumerated() {
+            let precision = globs.filter { $0.matches(name) }.map(\.precision).max()
+            if let precision { matching.append((i, precision)) }
         }
-        return out
+        matching.sort { $0.precision != $1.precision ? $0.precision > $1.precision : $0.file < $1.file }
+        return matching.flatMap { fileRules[$0.file] }
     }
 
     public func kindIndex(_ name: String) -> UInt16? { kinds.firstIndex(of: name).map(UInt16.init) }
