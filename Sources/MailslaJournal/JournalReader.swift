@@ -26,7 +26,7 @@ public final class JournalReader {
     /// framer cuts long text lines, so one huge entry cannot blow up a batch.
     public let maxMessageBytes: Int
     private let journal: OpaquePointer
-    private let symbols: SymbolTable
+    private let names: RecentNames
     /// Entries read, with or without a message.
     public private(set) var entriesRead = 0
     /// Entries without a MESSAGE field (skipped, counted).
@@ -43,7 +43,7 @@ public final class JournalReader {
                 maxMessageBytes: Int = 65536) throws {
         precondition(maxMessageBytes > 0, "maxMessageBytes must be positive")
         self.location = location
-        self.symbols = symbols
+        self.names = RecentNames(symbols)
         self.maxMessageBytes = maxMessageBytes
         var j: OpaquePointer?
         let status: Int32
@@ -191,8 +191,8 @@ public final class JournalReader {
             message = UnsafeBufferPointer(rebasing: message[..<maxMessageBytes])
             tally.cut += 1
         }
-        let program = (identifier ?? comm).map { symbols.intern($0) } ?? .none
-        let hostSymbol = host.map { symbols.intern($0) } ?? .none
+        let program = (identifier ?? comm).map { names.symbol($0) } ?? .none
+        let hostSymbol = host.map { names.symbol($0) } ?? .none
         let start = Int32(batch.bytes.count)
         batch.bytes.append(contentsOf: message)
         let end = Int32(batch.bytes.count)
