@@ -5,9 +5,11 @@
 /// Masks, in byte mode: `<…>` (addresses, message ids) → `<ADDR>` (`<>`
 /// and `<LF>`-style markers stay), IPv4/IPv6 addresses → `IP`, Postfix queue
 /// ids (short and long form) → `QID`, numbers (also `2.0.0`, `0.12`, times)
-/// → `N`, bare mail addresses → `ADDR`, dotted host names → `HOST`, and
-/// long hex strings → `HEX`, digit runs inside other words → `N` (`mx1` → `mxN`). Everything else is
-/// copied. A shape is cut at `maxLength` bytes and then ends in `…`.
+/// → `N`, bare mail addresses → `ADDR`, dotted host names → `HOST`, long hex
+/// strings → `HEX`, other long letter-and-digit ids → `ID`, and digit runs
+/// inside other words → `N` (`mx1` → `mxN`).
+/// Everything else is copied. A shape is cut at `maxLength` bytes and then
+/// ends in `…`.
 ///
 /// Cost: one pass over the message, no allocation beyond the output buffer.
 public enum MessageShape {
@@ -25,11 +27,7 @@ public enum MessageShape {
         out.removeAll(keepingCapacity: true)
         let n = message.count
         var i = 0
-        while i < n {
-            if out.count >= maxLength {
-                out.append(contentsOf: [0xE2, 0x80, 0xA6]) // …
-                return
-            }
+        while i < n, out.count < maxLength {
             let c = message[i]
             if c == UInt8(ascii: "<"), let end = angleEnd(message, from: i) {
                 let inner = end - i - 1
@@ -49,6 +47,10 @@ public enum MessageShape {
                 i += 1
             }
         }
+        if i < n || out.count > maxLength {
+            if out.count > maxLength { out.removeLast(out.count - maxLength) }
+            out.append(contentsOf: [0xE2, 0x80, 0xA6]) // …
+        }
     }
 
     // MARK: - Tokens
@@ -60,6 +62,7 @@ public enum MessageShape {
     private static let addr = Array("ADDR".utf8)
     private static let host = Array("HOST".utf8)
     private static let hexID = Array("HEX".utf8)
+    private static let mixedID = Array("ID".utf8)
 
     /// Word characters plus the punctuation that joins the parts of an
     /// address, a host name, a number or a queue id. `=`, `/`, `,`, brackets
@@ -114,6 +117,8 @@ public enum MessageShape {
                 out.append(contentsOf: host)
             } else if isLongHex(word) {
                 out.append(contentsOf: hexID)
+            } else if isMixedID(word) {
+                out.append(contentsOf: mixedID)
             } else {
                 maskDigits(word, into: &out)
             }
@@ -198,6 +203,13 @@ public enum MessageShape {
     /// 16 or more hex digits with a digit among them: a hash, a session or message id.
     private static func isLongHex(_ w: UnsafeBufferPointer<UInt8>) -> Bool {
         w.count >= 16 && w.allSatisfy(isHex) && w.contains(where: isDigit)
+    }
+
+    /// 12 or more letters and digits, at least two of each: another program's message or session id.
+    private static func isMixedID(_ w: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard w.count >= 12, w.allSatisfy(isAlnum) else { return false }
+        let digits = w.filter(isDigit).count
+        return digits >= 2 && w.count - digits >= 2
     }
 
     /// Copies a word with each run of digits replaced by `N`.
