@@ -1,4 +1,5 @@
 import CSystemd
+import Foundation
 import MailslaCore
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,9 @@ public final class JournalReader {
     public private(set) var entriesWithoutMessage = 0
     /// Messages longer than `maxMessageBytes` (the first `maxMessageBytes` bytes were kept).
     public private(set) var messagesCut = 0
+    /// Files of a `.directory` location that libsystemd could not open and so left out
+    /// without a word (journalctl only warns). Empty for the other locations.
+    public private(set) var rejectedFiles: [InputError] = []
     /// Set when `seek(cursor:)` landed on an entry after the cursor's: that entry is not read yet.
     private var holdsUnreadEntry = false
 
@@ -72,6 +76,41 @@ public final class JournalReader {
         }
         r = sd_journal_seek_head(j)
         guard r >= 0 else { throw Self.error(location, r, "cannot seek to the head") }
+        if case .directory(let path) = location { rejectedFiles = Self.unopenableFiles(in: path) }
+    }
+
+    /// Opens each journal file in `directory` and its machine-id subdirectories (where
+    /// libsystemd looks) on its own and returns the ones that fail. Costs one header
+    /// read per file.
+    static func unopenableFiles(in directory: String) -> [InputError] {
+        let manager = FileManager.default
+        let top = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
+        var paths: [String] = []
+        for name in top.sorted() {
+            let path = directory + "/" + name
+            if isJournalFile(name) {
+                paths.append(path)
+            } else if name.utf8.prefix(while: { $0 != UInt8(ascii: ".") }).count == 32 {
+                let inner = (try? manager.contentsOfDirectory(atPath: path)) ?? []
+                paths += inner.sorted().filter(isJournalFile).map { path + "/" + $0 }
+            }
+        }
+        return paths.compactMap { path in
+            let cPath = strdup(path)
+            defer { free(cPath) }
+            var array: [UnsafePointer<CChar>?] = [UnsafePointer(cPath), nil]
+            var j: OpaquePointer?
+            let r = sd_journal_open_files(&j, &array, 0)
+            if r >= 0 {
+                sd_journal_close(j)
+                return nil
+            }
+            return error(.files([path]), r, "journal file left out")
+        }
+    }
+
+    private static func isJournalFile(_ name: String) -> Bool {
+        name.hasSuffix(".journal") || name.hasSuffix(".journal~")
     }
 
     deinit {

@@ -89,3 +89,38 @@ import Testing
         #expect(error?.reason == "cannot open the journal: No such file or directory")
     }
 }
+
+extension JournalReaderLocationTests {
+    /// libsystemd silently leaves out a file it cannot open in a directory; the reader names it.
+    @Test func directoryNamesTheFilesLibsystemdLeftOut() throws {
+        let fixture = try JournalFixture()
+        defer { fixture.remove() }
+        _ = try Self.twoFiles(fixture)
+        let machine = fixture.path("0123456789abcdef0123456789abcdef")
+        try FileManager.default.createDirectory(atPath: machine, withIntermediateDirectories: false)
+        let good = try fixture.write([.syslog(time: Self.t0 + 20_000_000, message: "in machine dir")],
+                                     name: "0123456789abcdef0123456789abcdef/system.journal")
+        let bad = [fixture.path("x.journal"), machine + "/user-1000.journal~", fixture.path("other/y.journal")]
+        try FileManager.default.createDirectory(atPath: fixture.path("other"), withIntermediateDirectories: false)
+        for path in bad {
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x5A, count: 4096)))
+        }
+        let symbols = SymbolTable()
+        let reader = try JournalReader(.directory(fixture.directory), symbols: symbols)
+        let rows = try reader.readAll(symbols: symbols)
+        #expect(messages(rows) == (0..<10).map { "m\($0)" } + ["in machine dir"])
+        #expect(FileManager.default.fileExists(atPath: good))
+        // Only where libsystemd looks: not in "other/".
+        #expect(reader.rejectedFiles == [
+            InputError(.journalRejected, path: bad[1], reason: "journal file left out: Bad message"),
+            InputError(.journalRejected, path: bad[0], reason: "journal file left out: Bad message"),
+        ])
+    }
+
+    @Test func filesLocationNamesNoLeftOutFiles() throws {
+        let fixture = try JournalFixture()
+        defer { fixture.remove() }
+        let (a, b) = try Self.twoFiles(fixture)
+        #expect(try JournalReader(.files([a, b]), symbols: SymbolTable()).rejectedFiles.isEmpty)
+    }
+}
