@@ -39,6 +39,9 @@ public final class JournalReader {
     public private(set) var rejectedFiles: [InputError] = []
     /// Set when `seek(cursor:)` landed on an entry after the cursor's: that entry is not read yet.
     private var holdsUnreadEntry = false
+    /// The cursor given to `seek(cursor:)`, which `cursor()` answers until an entry is read:
+    /// the entry libsystemd stands on after a seek may not be handled yet, or there may be none.
+    private var seekCursor: String?
 
     /// Opens the journal. Throws `InputError.journalRejected` naming the location and the errno text:
     /// a missing path, a file libsystemd does not accept as a journal, or a malformed match.
@@ -90,7 +93,7 @@ public final class JournalReader {
             let path = directory + "/" + name
             if isJournalFile(name) {
                 paths.append(path)
-            } else if name.utf8.prefix(while: { $0 != UInt8(ascii: ".") }).count == 32 {
+            } else if name.count == 32, name.allSatisfy(\.isHexDigit) {
                 let inner = (try? manager.contentsOfDirectory(atPath: path)) ?? []
                 paths += inner.sorted().filter(isJournalFile).map { path + "/" + $0 }
             }
@@ -139,9 +142,10 @@ public final class JournalReader {
             entriesRead += tally.entries
             entriesWithoutMessage += tally.withoutMessage
             messagesCut += tally.cut
+            if tally.entries > 0 { seekCursor = nil }
         }
         var count = 0
-        if holdsUnreadEntry {
+        if holdsUnreadEntry && limit > 0 {
             holdsUnreadEntry = false
             if appendEntry(to: &batch, tally: &tally) { count += 1 }
         }
@@ -157,6 +161,7 @@ public final class JournalReader {
     /// The cursor of the entry read last (skipped ones included), for resuming with `seek(cursor:)`;
     /// nil before the first entry.
     public func cursor() -> String? {
+        if let seekCursor { return seekCursor }
         var cursor: UnsafeMutablePointer<CChar>?
         guard sd_journal_get_cursor(journal, &cursor) >= 0, let cursor else { return nil }
         defer { free(cursor) }
@@ -171,11 +176,13 @@ public final class JournalReader {
     @discardableResult
     public func seek(cursor: String) throws -> Bool {
         holdsUnreadEntry = false
+        seekCursor = nil
         var r = sd_journal_seek_cursor(journal, cursor)
         guard r >= 0 else { throw Self.error(location, r, "bad cursor '\(cursor)'") }
         // seek_cursor only sets a position; next() lands on the entry at or after it.
         r = sd_journal_next(journal)
         guard r >= 0 else { throw Self.error(location, r, "cannot move to the cursor") }
+        seekCursor = cursor
         if r == 0 { return false }
         if sd_journal_test_cursor(journal, cursor) > 0 { return true }
         holdsUnreadEntry = true

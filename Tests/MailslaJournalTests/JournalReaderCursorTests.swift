@@ -86,7 +86,12 @@ import Testing
         let symbols = SymbolTable()
         let second = try JournalReader(.files([vacuumed]), symbols: symbols)
         #expect(try second.seek(cursor: cursor) == false)
+        // Until m4 is read, resuming must still start from the old cursor, not skip m4.
+        #expect(second.cursor() == cursor)
+        var empty = RecordBatch()
+        #expect(try second.read(into: &empty, limit: 0) == 0)
         #expect(try messages(second.readAll(symbols: symbols, limit: 1)) == ["m4", "m5", "m6", "m7"])
+        #expect(second.cursor() != cursor)
     }
 
     @Test func cursorPastEverythingReadsNothing() throws {
@@ -102,6 +107,8 @@ import Testing
         let second = try JournalReader(.files([shorter]), symbols: symbols)
         #expect(try second.seek(cursor: cursor) == false)
         #expect(try second.readAll(symbols: symbols).isEmpty)
+        // Nothing was read, so the place to resume from is still the stored cursor.
+        #expect(second.cursor() == cursor)
     }
 
     @Test(arguments: ["", "garbage"])
