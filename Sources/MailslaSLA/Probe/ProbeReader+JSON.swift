@@ -1,49 +1,47 @@
 import Foundation
 
 /// One JSON probe line. Field problems are recorded, not thrown, so each gets its own reason.
-struct JSONProbeLine: Decodable {
-    private(set) var problem: ProbeLineProblem?
-    private(set) var service = ""
-    private(set) var test = ProbeTest(time: 0, ok: false)
-
-    enum Keys: String, CodingKey {
-        case ts, service, ok
-        case latency = "latency_ms"
-        case error
-    }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: Keys.self)
-        func value<T: Decodable>(_ type: T.Type, _ key: Keys, missing: ProbeLineProblem?, bad: ProbeLineProblem) -> T? {
-            guard problem == nil else { return nil }
-            do {
-                if let v = try c.decodeIfPresent(type, forKey: key) { return v }
-                problem = missing
-            } catch {
-                problem = bad
-            }
-            return nil
-        }
-        let ts = value(String.self, .ts, missing: .missingTimestamp, bad: .badTimestamp)
-        let service = value(String.self, .service, missing: .missingService, bad: .missingService)
-        let ok = value(Bool.self, .ok, missing: .missingOK, bad: .badOK)
-        let latency = value(Double.self, .latency, missing: nil, bad: .badLatency)
-        let error = value(String.self, .error, missing: nil, bad: .badError)
-        guard problem == nil, let ts, let service, let ok else { return }
-        guard let time = RFC3339.micros(ts) else { problem = .badTimestamp; return }
-        let name = service.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { problem = .missingService; return }
-        if let latency, !(latency >= 0 && latency.isFinite) { problem = .badLatency; return }
-        self.service = name
-        test = ProbeTest(time: time, ok: ok, latencyMs: latency, error: error ?? "")
-    }
-
+///
+/// Read through JSONSerialization rather than Decodable: the Decodable form of this type
+/// crashed the Swift 6.3 optimizer (CopyPropagation) in release builds.
+enum JSONProbeLine {
     /// The service and test of a line, or why it was dropped.
     static func parse(_ line: ArraySlice<UInt8>) -> Result<(String, ProbeTest), ProbeLineProblem> {
-        guard let decoded = try? JSONDecoder().decode(JSONProbeLine.self, from: Data(line)) else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
             return .failure(.invalidJSON)
         }
-        if let problem = decoded.problem { return .failure(problem) }
-        return .success((decoded.service, decoded.test))
+        guard let rawTS = object["ts"], !(rawTS is NSNull) else { return .failure(.missingTimestamp) }
+        guard let ts = rawTS as? String else { return .failure(.badTimestamp) }
+        guard let rawService = object["service"], let service = rawService as? String else {
+            return .failure(.missingService)
+        }
+        guard let rawOK = object["ok"], !(rawOK is NSNull) else { return .failure(.missingOK) }
+        guard let ok = bool(rawOK) else { return .failure(.badOK) }
+        var latency: Double?
+        if let raw = object["latency_ms"], !(raw is NSNull) {
+            guard let number = raw as? NSNumber, !isBool(number) else { return .failure(.badLatency) }
+            latency = number.doubleValue
+        }
+        var error = ""
+        if let raw = object["error"], !(raw is NSNull) {
+            guard let text = raw as? String else { return .failure(.badError) }
+            error = text
+        }
+        guard let time = RFC3339.micros(ts) else { return .failure(.badTimestamp) }
+        let name = service.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { return .failure(.missingService) }
+        if let latency, !(latency >= 0 && latency.isFinite) { return .failure(.badLatency) }
+        return .success((name, ProbeTest(time: time, ok: ok, latencyMs: latency, error: error)))
+    }
+
+    /// JSON true/false only (not 0/1, not "true").
+    private static func bool(_ value: Any) -> Bool? {
+        guard let number = value as? NSNumber, isBool(number) else { return nil }
+        return number.boolValue
+    }
+
+    /// JSONSerialization gives booleans as NSNumbers whose type code is `c` (char).
+    private static func isBool(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 }
