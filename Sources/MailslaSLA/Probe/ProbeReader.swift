@@ -6,7 +6,7 @@
 /// Both are counted per service, never merged silently. Call `read` once per
 /// source, in the order the sources should be taken, then `finish`.
 ///
-/// Cost: one pass over the bytes; a JSON line goes through `JSONDecoder`,
+/// Cost: one pass over the bytes; a JSON line goes through `JSONSerialization`,
 /// which is fine for probe files (a month of six services at 5-minute
 /// intervals is about 52,000 lines).
 public struct ProbeReader: Sendable {
