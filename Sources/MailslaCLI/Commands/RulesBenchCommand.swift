@@ -18,6 +18,9 @@ struct RulesBenchCommand: ParsableCommand {
     @Option(help: "How many rules to list (default: all that were tried; 10 for the pathological check).")
     var top: Int?
 
+    @Option(name: .customLong("pathological-length"), help: "Length in bytes of the pathological lines (the default is replay's --max-line).")
+    var pathologicalLength = 65536
+
     @Flag(name: .customLong("no-pathological"), help: "Skip the pathological-line check.")
     var noPathological = false
 
@@ -30,6 +33,7 @@ struct RulesBenchCommand: ParsableCommand {
     func validate() throws {
         try input.validate(requirePaths: false)
         if let top, top < 1 { throw ValidationError("--top must be at least 1.") }
+        if pathologicalLength < 64 { throw ValidationError("--pathological-length must be at least 64 bytes.") }
         if noPathological && !input.hasInput { throw ValidationError("Nothing to do: give log paths, or drop --no-pathological.") }
     }
 
@@ -50,7 +54,7 @@ struct RulesBenchCommand: ParsableCommand {
         } else {
             report = RuleCostReport(rules: set, counters: ClassifierCounters(ruleCount: set.rules.count), lines: 0, timedSeconds: 0)
         }
-        if !noPathological { report.pathological = PathologicalCheck.run(rules: set) }
+        if !noPathological { report.pathological = PathologicalCheck.run(rules: set, length: pathologicalLength) }
         print(json ? report.json() : report.text(top: top), terminator: "")
         if strict, report.pathological?.contains(where: \.overTarget) == true { failed = true }
         if failed { throw ExitCode(1) }

@@ -1,9 +1,10 @@
 import Foundation
 import MailslaCore
 
-/// Times every rule against lines built to make a regex work hard: 64 KiB
-/// of `a`, 64 KiB of random bytes, and the rule's own first example with
-/// 64 KiB of `a` appended (the shape of an over-long HELO or address). The
+/// Times every rule against lines built to make a regex work hard (64 KiB,
+/// replay's longest line, by default): all `a`, random bytes, and the rule's
+/// own first example padded with `a` (the shape of an over-long HELO,
+/// address or reply text). The
 /// target: no rule spends more than 1 ms on one such line. Matching uses
 /// the production limits, so a pattern that would run away is cut off and
 /// shows as `limit` (a line the rule silently failed to classify).
@@ -86,7 +87,8 @@ public enum PathologicalCheck {
         guard let worst = results.first else { return "pathological lines: no rules\n" }
         let over = results.filter(\.overTarget)
         let max = String(format: "%.3f", Double(worst.nanoseconds) / 1e6)
-        var out = "\npathological lines (64 KiB): max \(max) ms (\(worst.id) on \(worst.worstSubject)), target 1 ms: "
+        let length = worst.subjects.first?.subject.split(separator: "×").last ?? "?"
+        var out = "\npathological lines (\(length) bytes): max \(max) ms (\(worst.id) on \(worst.worstSubject)), target 1 ms: "
             + (over.isEmpty ? "met" : "\(over.count) rule(s) over") + "\n"
         out += "     time ms  outcome   subject                rule\n"
         for r in results.prefix(top ?? 10) {
