@@ -4,10 +4,14 @@ public struct InputCounters: Sendable {
     public var malformed = MalformedCounts()
     /// Records that reached the stages (parsed lines and journal entries).
     public var parsed = 0
+    /// Records per program and per host, indexed by symbol (arrays: no hashing per line).
+    private var programCounts: [Int] = []
+    private var hostCounts: [Int] = []
+
     /// Records per program symbol.
-    public var byProgram: [Symbol: Int] = [:]
+    public var byProgram: [Symbol: Int] { Self.dictionary(programCounts) }
     /// Records per host symbol.
-    public var byHost: [Symbol: Int] = [:]
+    public var byHost: [Symbol: Int] { Self.dictionary(hostCounts) }
     public var firstTime = Int64.max
     public var lastTime = Int64.min
     /// Journal entries read (they bypass the framer).
@@ -20,36 +24,41 @@ public struct InputCounters: Sendable {
     /// All records seen: lines handed on by the framer plus journal entries.
     public var lines: Int { framing.lines + journalEntries }
 
-    /// Counts a batch of records in one pass, with small local tallies merged once.
+    /// Counts a batch of records in one pass.
     public mutating func count(_ batch: RecordBatch) {
         parsed += batch.records.count
-        var lastProgram = Symbol.none
-        var lastHost = Symbol.none
-        var programRun = 0
-        var hostRun = 0
         var first = firstTime
         var last = lastTime
-        for record in batch.records {
-            if record.program != lastProgram {
-                if programRun > 0 { byProgram[lastProgram, default: 0] += programRun }
-                lastProgram = record.program
-                programRun = 0
-            }
-            programRun += 1
-            if record.host != lastHost {
-                if hostRun > 0 { byHost[lastHost, default: 0] += hostRun }
-                lastHost = record.host
-                hostRun = 0
-            }
-            hostRun += 1
-            if record.time != LogRecord.noTime {
-                if record.time < first { first = record.time }
-                if record.time > last { last = record.time }
+        var programs = programCounts
+        var hosts = hostCounts
+        programCounts = []
+        hostCounts = []
+        // Symbols only grow: size the tallies once per batch, then count through raw buffers.
+        var top = 0
+        for record in batch.records { top = max(top, Int(record.program.raw), Int(record.host.raw)) }
+        if top >= programs.count { programs += Array(repeating: 0, count: top + 1 - programs.count) }
+        if top >= hosts.count { hosts += Array(repeating: 0, count: top + 1 - hosts.count) }
+        programs.withUnsafeMutableBufferPointer { programs in
+            hosts.withUnsafeMutableBufferPointer { hosts in
+                for record in batch.records {
+                    programs[Int(record.program.raw)] &+= 1
+                    hosts[Int(record.host.raw)] &+= 1
+                    if record.time != LogRecord.noTime {
+                        if record.time < first { first = record.time }
+                        if record.time > last { last = record.time }
+                    }
+                }
             }
         }
-        if programRun > 0 { byProgram[lastProgram, default: 0] += programRun }
-        if hostRun > 0 { byHost[lastHost, default: 0] += hostRun }
+        programCounts = programs
+        hostCounts = hosts
         firstTime = first
         lastTime = last
+    }
+
+    private static func dictionary(_ counts: [Int]) -> [Symbol: Int] {
+        var out: [Symbol: Int] = [:]
+        for (raw, count) in counts.enumerated() where count > 0 { out[Symbol(raw: UInt32(raw))] = count }
+        return out
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a parser needs to know that the lines do not say.
 public struct ParseOptions: Sendable {
@@ -37,15 +40,21 @@ public struct SyslogParser {
 
     /// Parses every line of `lines` into `batch` and counts the lines that fail in `malformed`.
     public mutating func parse(_ lines: LineBatch, into batch: inout RecordBatch, malformed: inout MalformedCounts) {
-        batch.records.removeAll(keepingCapacity: true)
-        batch.records.reserveCapacity(lines.lines.count)
-        lines.bytes.withUnsafeBufferPointer { all in
-            for span in lines.lines {
-                let line = UnsafeBufferPointer(rebasing: all[Int(span.start)..<Int(span.end)])
-                switch parse(line, at: span.start) {
-                case .record(let record): batch.records.append(record)
-                case .malformed(let reason): malformed.add(reason)
+        // Records go straight into uninitialised storage: no capacity or uniqueness check per line.
+        batch.records = lines.bytes.withUnsafeBufferPointer { all in
+            [LogRecord](unsafeUninitializedCapacity: lines.lines.count) { out, written in
+                var n = 0
+                for span in lines.lines {
+                    let line = UnsafeBufferPointer(start: all.baseAddress! + Int(span.start), count: span.count)
+                    switch parse(line, at: span.start) {
+                    case .record(let record):
+                        (out.baseAddress! + n).initialize(to: record)
+                        n += 1
+                    case .malformed(let reason):
+                        malformed.add(reason)
+                    }
                 }
+                written = n
             }
         }
         batch.bytes = lines.bytes
@@ -103,12 +112,12 @@ public struct SyslogParser {
                                      lineStart: offset, messageStart: offset + Int32(i), messageEnd: offset + Int32(n)))
         }
         var host = Symbol.none
-        if !looksLikeTag(p, n, from: i) {
-            var j = i
-            while j < n, p[j] != UInt8(ascii: " ") { j += 1 }
-            guard j > i, j < n else { return .malformed(.noHost) }
-            host = symbols.intern(UnsafeBufferPointer(start: p + i, count: j - i))
-            i = j + 1
+        // The first word is a host unless it is already the tag (`name:` or `name[pid]:`).
+        let wordEnd = memchr(p + i, 0x20, n - i).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p } ?? n
+        if !isTag(p, from: i, to: wordEnd) {
+            guard wordEnd > i, wordEnd < n else { return .malformed(.noHost) }
+            host = symbols.intern(UnsafeBufferPointer(start: p + i, count: wordEnd - i))
+            i = wordEnd + 1
         }
         return parseTag(p, n, from: i, time: time, host: host, offset: offset)
     }
@@ -120,22 +129,17 @@ public struct SyslogParser {
 
     // MARK: tag
 
-    /// True when the word at `i` is `name:` or `name[pid]:` rather than a host name.
+    /// True when the word `p[start..<end]` is `name:` or `name[pid]:` rather than a host name.
     @inline(__always)
-    private func looksLikeTag(_ p: UnsafePointer<UInt8>, _ n: Int, from i: Int) -> Bool {
-        var j = i
-        while j < n {
-            let b = p[j]
-            if b == UInt8(ascii: " ") { return j > i && p[j - 1] == UInt8(ascii: ":") }
-            if b == UInt8(ascii: "[") {
-                // name[digits]: is a tag; a host never has brackets.
-                var k = j + 1
-                while k < n, isDigit(p[k]) { k += 1 }
-                return k > j + 1 && k + 1 < n && p[k] == UInt8(ascii: "]") && p[k + 1] == UInt8(ascii: ":")
-            }
-            j += 1
-        }
-        return j > i && p[j - 1] == UInt8(ascii: ":")
+    private func isTag(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        guard end > start else { return false }
+        if p[end - 1] == UInt8(ascii: ":") { return true }
+        // A host never has brackets; `name[digits]:` directly followed by the message is a tag too.
+        guard let open = memchr(p + start, Int32(UInt8(ascii: "[")), end - start) else { return false }
+        var k = UnsafePointer<UInt8>(open.assumingMemoryBound(to: UInt8.self)) - p + 1
+        let digits = k
+        while k < end, isDigit(p[k]) { k += 1 }
+        return k > digits && k + 1 < end && p[k] == UInt8(ascii: "]") && p[k + 1] == UInt8(ascii: ":")
     }
 
     @inline(__always)

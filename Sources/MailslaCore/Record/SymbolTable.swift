@@ -10,12 +10,18 @@ import Darwin
 /// and is counted, so garbage input cannot grow memory without end.
 /// Not thread-safe: one pipeline owns one table.
 public final class SymbolTable {
-    private var names: [String] = ["", "(other)"]
-    private var bytes: [[UInt8]] = [[], []]
-    private var slots: [UInt32]
-    private var mask: Int
+    // Unchecked exclusivity: the table is confined to one pipeline, and the dynamic
+    // checks cost more than the lookup itself on the per-line path.
+    @exclusivity(unchecked) private var names: [String] = ["", "(other)"]
+    @exclusivity(unchecked) private var bytes: [[UInt8]] = [[], []]
+    @exclusivity(unchecked) private var slots: [UInt32]
+    @exclusivity(unchecked) private var mask: Int
     public let limit: Int
     public private(set) var overflowed = 0
+
+    /// A small direct-mapped cache in front of the hash table: log lines repeat the same few
+    /// hosts and programs, so most lookups end after one short memcmp.
+    @exclusivity(unchecked) private var recent: [UInt32] = Array(repeating: 0, count: 256)
 
     public init(limit: Int = 8192) {
         self.limit = limit
@@ -35,6 +41,16 @@ public final class SymbolTable {
     @inline(__always)
     public func intern(_ key: UnsafeBufferPointer<UInt8>) -> Symbol {
         if key.isEmpty { return .none }
+        let n = key.count
+        let probe = (n &* 31 &+ Int(key[0]) &* 7 &+ Int(key[n - 1]) &* 13 &+ Int(key[n >> 1])) & 255
+        let cached = recent[probe]
+        if cached != 0, Self.equal(bytes[Int(cached)], key) { return Symbol(raw: cached) }
+        let symbol = lookup(key)
+        if symbol != .overflow { recent[probe] = symbol.raw }
+        return symbol
+    }
+
+    private func lookup(_ key: UnsafeBufferPointer<UInt8>) -> Symbol {
         var h = Self.hash(key)
         while true {
             let slot = Int(truncatingIfNeeded: h) & mask
@@ -70,10 +86,25 @@ public final class SymbolTable {
         }
     }
 
+    /// A multiplicative hash over 8-byte words (names are short; this is a table index, not a defence).
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let raw = UnsafeRawBufferPointer(key)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < raw.count {
+            tail |= UInt64(raw[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         return h ^ (h >> 29)
     }
 
