@@ -5,6 +5,6 @@ struct Mailsla: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailsla",
         abstract: "Mail-flow health, attack episodes and exclusion-aware SLA figures from mail-server logs.",
-        subcommands: [ReplayCommand.self, RulesCommand.self]
+        subcommands: [ReplayCommand.self, RulesCommand.self, GenerateCommand.self, ConfigCommand.self]
     )
 }

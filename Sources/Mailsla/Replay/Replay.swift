@@ -3,6 +3,7 @@ import MailslaCore
 import MailslaInput
 import MailslaJournal
 import MailslaRules
+import MailslaSLA
 
 /// Reads archived inputs in order through one pipeline: text files (plain or
 /// gzip), standard input, journal files and directories.
@@ -20,7 +21,7 @@ public struct Replay {
         let symbols = SymbolTable()
         let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
         let messages = try options.messagesPath.map { MessageRecordWriter(output: try OutputFile(path: $0)) }
-        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, events: events,
+        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, detection: options.detection, events: events,
                                 messageSink: messages.map { writer in { try writer.write($0) } })
         pipeline.configureClassifier { classifier in
             classifier.timing = options.ruleTiming
@@ -63,8 +64,44 @@ public struct Replay {
                                   elapsedSeconds: elapsed)
         result.classification = pipeline.classifier.map { ($0.rules, $0.counters) }
         result.flow = pipeline.correlator?.health
+        try evaluateAgreement(into: &result)
+        result.episodes = pipeline.detectors?.result
         result.invalidUTF8Values = invalid
         return result
+    }
+
+    /// Reads the probe files, settles the period and computes the SLA figures.
+    private func evaluateAgreement(into result: inout ReplayResult) throws {
+        var probeData: ProbeData?
+        if !options.probePaths.isEmpty {
+            var reader = ProbeReader()
+            for path in options.probePaths {
+                do {
+                    let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                        : try Data(contentsOf: URL(fileURLWithPath: path))
+                    reader.read(data, source: path)
+                    result.sources.append(path)
+                } catch {
+                    result.errors.append(InputError(.unreadable, path: path, reason: "cannot read probe results: \(error.localizedDescription)"))
+                    result.counters.failedSources += 1
+                }
+            }
+            probeData = reader.finish()
+        }
+        let zone = options.timeZone
+        if let period = options.period {
+            result.period = period
+        } else {
+            var first = result.counters.firstTime, last = result.counters.lastTime
+            if let range = probeData?.timeRange {
+                first = min(first, range.first)
+                last = max(last, range.last)
+            }
+            if first <= last { result.period = .months(coveringMicros: first, last, in: zone) }
+        }
+        guard let probeData, let period = result.period else { return }
+        result.probes = probeData
+        result.sla = SLAEngine(policy: options.sla).evaluate(probeData, episodes: [], period: period)
     }
 
     /// The year anchor for a file whose last line was written near its modification time.

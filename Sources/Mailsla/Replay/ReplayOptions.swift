@@ -1,5 +1,6 @@
 import Foundation
 import MailslaRules
+import MailslaSLA
 
 /// What to replay and how: the strict configuration of one `mailsla replay` run.
 public struct ReplayOptions: Sendable {
@@ -21,6 +22,16 @@ public struct ReplayOptions: Sendable {
     public var messagesPath: String?
     /// How the site's mail flow is wired (filter addresses, time-outs).
     public var flow = FlowSettings()
+    /// Attack-detection thresholds and allow-lists.
+    public var detection = DetectionSettings()
+    /// Probe result files (JSON lines or CSV; `-` for standard input).
+    public var probePaths: [String] = []
+    /// The agreement's terms, for the SLA figures.
+    public var sla = SLAPolicy()
+    /// The zone's name as the user wrote it (Linux calls UTC "GMT").
+    public var timeZoneName = "UTC"
+    /// The report period; nil covers the calendar months of the input.
+    public var period: SLAPeriod?
     /// The compiled rule pack; nil runs without classification.
     public var rules: RuleSet?
     /// Time every rule match (`rules bench`): a clock read per try.

@@ -13,6 +13,13 @@ public struct ReplayResult {
     public var classification: (rules: RuleSet, counters: ClassifierCounters)?
     /// The correlated mail flow, when the replay classified.
     public var flow: FlowHealth?
+    /// The period the report covers (from the options, else the input's months).
+    public var period: SLAPeriod?
+    /// Probe data and the SLA figures, when probe files were given.
+    public var probes: ProbeData?
+    public var sla: SLAResult?
+    /// The attack episodes, when the replay classified.
+    public var episodes: DetectionResult?
 
     public var bytesRead: Int { counters.framing.bytes }
 }
@@ -20,3 +27,4 @@ public struct ReplayResult {
 import MailslaCore
 import MailslaInput
 import MailslaRules
+import MailslaSLA

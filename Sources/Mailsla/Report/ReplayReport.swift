@@ -1,34 +1,35 @@
 import Foundation
 import Histogram
 import MailslaCore
+import MailslaSLA
 
 /// Renders a replay's result: a readable summary, or the JSON report of
 /// ../shared/REPORT.md (the sections whose capability exists).
 public struct ReplayReport {
     public let result: ReplayResult
-    public let timeZone: TimeZone
+    /// The zone as the user named it (Linux reports UTC as "GMT").
+    public let timeZoneName: String
 
-    public init(result: ReplayResult, timeZone: TimeZone) {
+    public init(result: ReplayResult, timeZoneName: String) {
         self.result = result
-        self.timeZone = timeZone
+        self.timeZoneName = timeZoneName
     }
+
+    private func inputIndex(_ members: [(String, JSONValue)]) -> Int { members.firstIndex { $0.0 == "input" }! }
 
     var counters: InputCounters { result.counters }
 
-    public var period: ReportPeriod? {
-        guard counters.firstTime <= counters.lastTime else { return nil }
-        return .covering(firstMicros: counters.firstTime, lastMicros: counters.lastTime, zone: timeZone)
-    }
+    public var period: SLAPeriod? { result.period }
 
     /// The `input` section and, when times were seen, the `period`.
     public func json() -> JSONValue {
         var members: [(String, JSONValue)] = [("schema", .string("mailsla.report/1"))]
         if let period {
             members.append(("period", .object([
-                ("start", .string(TimeFormat.rfc3339(micros: Int64(period.start.timeIntervalSince1970) * 1_000_000))),
-                ("end", .string(TimeFormat.rfc3339(micros: Int64(period.end.timeIntervalSince1970) * 1_000_000))),
-                ("timezone", .string(timeZone.identifier)),
-                ("minutes", .int(period.minutes)),
+                ("start", .string(TimeFormat.rfc3339(micros: period.span.start))),
+                ("end", .string(TimeFormat.rfc3339(micros: period.span.end))),
+                ("timezone", .string(timeZoneName)),
+                ("minutes", .double(period.minutes)),
             ])))
         }
         var input: [(String, JSONValue)] = [
@@ -62,6 +63,7 @@ public struct ReplayReport {
         input.append(("errors", .array(result.errors.map { .string($0.description) })))
         members.append(("input", .object(input)))
         if let flow = result.flow { members.append(("flow", flowJSON(flow))) }
+        if let episodes = result.episodes { members += EpisodesReportSection(result: episodes).members() }
         return .object(members)
     }
 
@@ -152,6 +154,10 @@ public struct ReplayReport {
                               Double(flow.filterRoundTrip.valueAtPercentile(50)) / 1000,
                               Double(flow.filterRoundTrip.valueAtPercentile(90)) / 1000, Double(flow.filterRoundTrip.max) / 1000)
             }
+        }
+        if let episodes = result.episodes { out += EpisodesReportSection(result: episodes).text() }
+        if let sla = result.sla {
+            out += SLAReportSection(result: sla, probes: result.probes).text()
         }
         if !result.errors.isEmpty {
             out += "errors (\(result.errors.count)):\n"

@@ -7,9 +7,10 @@ struct RulesOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: "The rule pack directory (default: $MAILSLA_RULES, ./rules, or the shipped pack).")
     var directory: String?
 
-    /// The directory to load, or a message that says how to point at one.
-    func resolvedDirectory() throws -> String {
+    /// The directory to load (the flag, else the configuration's, else the default), or a message.
+    func resolvedDirectory(configured: String? = nil) throws -> String {
         if let directory { return directory }
+        if let configured { return configured }
         guard let found = RulesLocation.defaultDirectory() else {
             throw ValidationError("No rule pack found: pass --rules DIR or set MAILSLA_RULES.")
         }
@@ -17,8 +18,8 @@ struct RulesOptions: ParsableArguments {
     }
 
     /// Loads and compiles the pack; a refused pack prints every error and exits 2.
-    func load() throws -> RuleSet {
-        let directory = try resolvedDirectory()
+    func load(configured: String? = nil) throws -> RuleSet {
+        let directory = try resolvedDirectory(configured: configured)
         do {
             return try RuleSet(directory: directory)
         } catch let error as RulePackErrors {

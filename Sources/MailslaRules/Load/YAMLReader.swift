@@ -2,17 +2,19 @@ import Yams
 
 /// Walks a composed YAML tree strictly: unknown keys and wrong types are
 /// errors that name the file and line, so a typo never silently drops a rule.
-struct YAMLReader {
-    let file: String
+public struct YAMLReader {
+    public let file: String
 
-    func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
+    public init(file: String) { self.file = file }
 
-    func fail(_ node: Node?, _ message: String, rule: String? = nil) -> RuleError {
+    public func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
+
+    public func fail(_ node: Node?, _ message: String, rule: String? = nil) -> RuleError {
         RuleError(file: file, line: node.map(line), ruleID: rule, message: message)
     }
 
     /// The pairs of a mapping, refusing keys outside `allowed`.
-    func mapping(_ node: Node, allowed: Set<String>, what: String, rule: String? = nil) throws -> [String: Node] {
+    public func mapping(_ node: Node, allowed: Set<String>, what: String, rule: String? = nil) throws -> [String: Node] {
         guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping", rule: rule) }
         var out: [String: Node] = [:]
         for (key, value) in mapping {
@@ -27,7 +29,7 @@ struct YAMLReader {
     }
 
     /// A mapping whose keys are free names (fragments, kinds, fields) and whose values are strings.
-    func stringMap(_ node: Node, what: String) throws -> [(String, String, Int)] {
+    public func stringMap(_ node: Node, what: String) throws -> [(String, String, Int)] {
         guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping of names to strings") }
         return try mapping.map { key, value in
             guard let name = key.scalar?.string, let text = value.scalar?.string else {
@@ -37,12 +39,12 @@ struct YAMLReader {
         }
     }
 
-    func string(_ node: Node?, _ what: String, rule: String? = nil) throws -> String {
+    public func string(_ node: Node?, _ what: String, rule: String? = nil) throws -> String {
         guard let node, let scalar = node.scalar else { throw fail(node, "\(what) must be a string", rule: rule) }
         return scalar.string
     }
 
-    func sequence(_ node: Node?, _ what: String, rule: String? = nil) throws -> [Node] {
+    public func sequence(_ node: Node?, _ what: String, rule: String? = nil) throws -> [Node] {
         guard let node else { return [] }
         guard let sequence = node.sequence else { throw fail(node, "\(what) must be a list", rule: rule) }
         return Array(sequence)
