@@ -29,6 +29,6 @@ struct FlowVocabulary {
         nrcpt = f("nrcpt"); recipient = f("recipient"); origRecipient = f("orig_recipient"); relay = f("relay")
         relayHost = f("relay_host"); relayIP = f("relay_ip"); relayPort = f("relay_port"); relaySocket = f("relay_socket")
         delay = f("delay"); delays = f("delays"); dsn = f("dsn"); status = f("status"); reason = f("reason"); verdict = f("verdict")
-        action = f("action"); score = f("score")
+        action = f("filter_action") ?? f("action"); score = f("score")
     }
 }
