@@ -30,7 +30,12 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .double(let d):
             guard d.isFinite else { return "null" }
             if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
-            return String(format: "%.6g", d)
+            // Fixed notation with up to nine decimals: minutes keep their fraction however large,
+            // availability keeps enough digits to tell 99.9991 % from 99.9992 %.
+            var text = String(format: "%.9f", d)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text == "-0" ? "0" : text
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         }

@@ -15,7 +15,6 @@ public struct ReplayReport {
         self.timeZoneName = timeZoneName
     }
 
-    private func inputIndex(_ members: [(String, JSONValue)]) -> Int { members.firstIndex { $0.0 == "input" }! }
 
     var counters: InputCounters { result.counters }
 
@@ -64,6 +63,15 @@ public struct ReplayReport {
         members.append(("input", .object(input)))
         if let flow = result.flow { members.append(("flow", flowJSON(flow))) }
         if let episodes = result.episodes { members += EpisodesReportSection(result: episodes).members() }
+        if let sla = result.sla {
+            let section = SLAReportSection(result: sla, probes: result.probes)
+            if let probes = section.probeInputJSON(), let index = members.firstIndex(where: { $0.0 == "input" }),
+               case .object(var inputMembers) = members[index].1 {
+                inputMembers.append(("probes", probes))
+                members[index].1 = .object(inputMembers)
+            }
+            members += section.members()
+        }
         return .object(members)
     }
 
@@ -94,7 +102,47 @@ public struct ReplayReport {
     }
 
     /// A few readable lines for a person at a terminal.
+    /// A report a person reads in a terminal or a cron mail: the verdict and
+    /// problems first (as pflogsumm puts its summary first), then attacks, the
+    /// mail flow, and what was read.
     public func text() -> String {
+        var out = ""
+        if let sla = result.sla {
+            out += SLAReportSection(result: sla, probes: result.probes).text()
+        }
+        if !result.errors.isEmpty {
+            out += "errors (\(result.errors.count)):\n"
+            for error in result.errors { out += "  \(error)\n" }
+        }
+        if let episodes = result.episodes { out += EpisodesReportSection(result: episodes).text() }
+        if let flow = result.flow {
+            out += "mail flow\n"
+            out += "  received    \(group(flow.received)) messages (each counted once across the content filter)\n"
+            var states = [MessageStatus.delivered, .bounced, .deferred, .expired, .inFlight, .held, .discarded, .lost]
+                .filter { flow[$0] > 0 }.map { "\($0.rawValue) \(group(flow[$0]))" }
+            if flow.spam > 0 { states.append("spam \(group(flow.spam))") }
+            if flow.virus > 0 { states.append("virus \(group(flow.virus))") }
+            if flow.ndn > 0 { states.append("bounce notices \(group(flow.ndn))") }
+            out += "  outcome     " + (states.isEmpty ? "-" : states.joined(separator: ", ")) + "\n"
+            let reasons = flow.rejectedByReason.sorted { $0.value > $1.value }.prefix(6).map { "\($0.key) \(group($0.value))" }
+            out += "  rejected    \(group(flow.rejected))" + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")") + "\n"
+            if flow.latency.totalCount > 0 {
+                out += String(format: "  latency     p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s\n",
+                              Double(flow.latency.valueAtPercentile(50)) / 1000, Double(flow.latency.valueAtPercentile(90)) / 1000,
+                              Double(flow.latency.valueAtPercentile(99)) / 1000, Double(flow.latency.max) / 1000)
+            }
+            if flow.filterRoundTrip.totalCount > 0 {
+                out += String(format: "  filter trip p50 %.2f s, p90 %.2f s, max %.2f s\n",
+                              Double(flow.filterRoundTrip.valueAtPercentile(50)) / 1000,
+                              Double(flow.filterRoundTrip.valueAtPercentile(90)) / 1000, Double(flow.filterRoundTrip.max) / 1000)
+            }
+        }
+        out += inputText()
+        return out
+    }
+
+    /// What was read: lines, parse and classification counts, hosts, programs.
+    func inputText() -> String {
         let seconds = max(result.elapsedSeconds, 1e-9)
         var out = "mailsla replay: \(result.sources.count) source(s), \(group(counters.lines)) lines"
         out += String(format: " in %.3f s (%@ lines/s, %.1f MB/s)\n", result.elapsedSeconds,
@@ -132,36 +180,6 @@ public struct ReplayReport {
                 if result.classification != nil { out += "  (unmatched \(group(unmatched[name] ?? 0)))" }
                 out += "\n"
             }
-        }
-        if let flow = result.flow {
-            out += "mail flow\n"
-            out += "  received    \(group(flow.received)) messages (each counted once across the content filter)\n"
-            var states = [MessageStatus.delivered, .bounced, .deferred, .expired, .inFlight, .held, .discarded, .lost]
-                .filter { flow[$0] > 0 }.map { "\($0.rawValue) \(group(flow[$0]))" }
-            if flow.spam > 0 { states.append("spam \(group(flow.spam))") }
-            if flow.virus > 0 { states.append("virus \(group(flow.virus))") }
-            if flow.ndn > 0 { states.append("bounce notices \(group(flow.ndn))") }
-            out += "  outcome     " + (states.isEmpty ? "-" : states.joined(separator: ", ")) + "\n"
-            let reasons = flow.rejectedByReason.sorted { $0.value > $1.value }.prefix(6).map { "\($0.key) \(group($0.value))" }
-            out += "  rejected    \(group(flow.rejected))" + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")") + "\n"
-            if flow.latency.totalCount > 0 {
-                out += String(format: "  latency     p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s\n",
-                              Double(flow.latency.valueAtPercentile(50)) / 1000, Double(flow.latency.valueAtPercentile(90)) / 1000,
-                              Double(flow.latency.valueAtPercentile(99)) / 1000, Double(flow.latency.max) / 1000)
-            }
-            if flow.filterRoundTrip.totalCount > 0 {
-                out += String(format: "  filter trip p50 %.2f s, p90 %.2f s, max %.2f s\n",
-                              Double(flow.filterRoundTrip.valueAtPercentile(50)) / 1000,
-                              Double(flow.filterRoundTrip.valueAtPercentile(90)) / 1000, Double(flow.filterRoundTrip.max) / 1000)
-            }
-        }
-        if let episodes = result.episodes { out += EpisodesReportSection(result: episodes).text() }
-        if let sla = result.sla {
-            out += SLAReportSection(result: sla, probes: result.probes).text()
-        }
-        if !result.errors.isEmpty {
-            out += "errors (\(result.errors.count)):\n"
-            for error in result.errors { out += "  \(error)\n" }
         }
         return out
     }

@@ -115,12 +115,23 @@ public struct SLAReportSection {
 
     // MARK: Text
 
-    /// Problems first (missed objective or minimum, incidents with their exclusion
+    /// The zone's name as people write it (Linux Foundation calls UTC "GMT").
+    private var zoneName: String {
+        let id = result.period.timeZone.identifier
+        return id == "GMT" ? "UTC" : id
+    }
+
+    /// The verdict, then problems (missed objective or minimum, incidents with their exclusion
     /// reasons, no-data stretches, probe input trouble), then the figures.
     public func text() -> String {
         let sla = result.sla, server = result.server
         var out = "SLA \(time(result.period.span.start)) … \(time(result.period.span.end))"
-        out += " (\(result.period.timeZone.identifier), \(number(result.period.minutes)) min, exclusion policy \(result.exclusionPolicy.rawValue))\n"
+        out += " (\(zoneName), \(number(result.period.minutes)) min, exclusion policy \(result.exclusionPolicy.rawValue))\n"
+        out += "server (\(server.members.joined(separator: " + "))): availability \(percent(sla.availability))"
+        out += " (raw \(percent(sla.rawAvailability))), counted downtime \(number(server.countedDowntimeMinutes)) min,"
+        out += " budget \(number(sla.budgetMinutes)) min, left \(number(sla.budgetLeftMinutes)) min\n"
+        out += "  objective \(percent(sla.objective)) \(sla.objectiveMet ? "met" : "MISSED"),"
+        out += " minimum \(percent(sla.minimum)) \(sla.minimumMet ? "met" : "MISSED")\n"
         var problems: [String] = []
         if !sla.objectiveMet {
             problems.append("objective \(percent(sla.objective)) missed: availability \(percent(sla.availability)),"
@@ -137,11 +148,6 @@ public struct SLAReportSection {
         }
         if let probes { problems += probeProblems(probes) }
         out += problems.isEmpty ? "problems: none\n" : "problems:\n" + problems.map { "  \($0)\n" }.joined()
-        out += "server (\(server.members.joined(separator: " + "))): availability \(percent(sla.availability))"
-        out += " (raw \(percent(sla.rawAvailability))), counted downtime \(number(server.countedDowntimeMinutes)) min,"
-        out += " budget \(number(sla.budgetMinutes)) min, left \(number(sla.budgetLeftMinutes)) min\n"
-        out += "  objective \(percent(sla.objective)) \(sla.objectiveMet ? "met" : "MISSED"),"
-        out += " minimum \(percent(sla.minimum)) \(sla.minimumMet ? "met" : "MISSED")\n"
         out += "services:\n"
         let width = max(10, result.services.map(\.name.count).max() ?? 0)
         for s in result.services {
