@@ -12,6 +12,13 @@ let shippedRules: RuleSet = {
 /// Runs log lines through parse, classify and correlate; returns the records and the health.
 func correlate(_ lines: [String], year: Int = 2026, settings: FlowSettings = FlowSettings())
     -> (records: [MessageRecord], health: FlowHealth) {
+    let (records, pipeline) = runPipeline(lines, year: year, settings: settings)
+    return (records, pipeline.correlator!.health)
+}
+
+/// Runs log lines through the whole pipeline; returns the finished records and the pipeline.
+func runPipeline(_ lines: [String], year: Int = 2026, settings: FlowSettings = FlowSettings())
+    -> (records: [MessageRecord], pipeline: Pipeline) {
     let symbols = SymbolTable()
     final class Collector: @unchecked Sendable { var records: [MessageRecord] = [] }
     let collector = Collector()
@@ -32,7 +39,7 @@ func correlate(_ lines: [String], year: Int = 2026, settings: FlowSettings = Flo
     }
     _ = try! pipeline.finish()
     precondition(malformed.total == 0, "test lines must parse")
-    return (collector.records, pipeline.correlator!.health)
+    return (collector.records, pipeline)
 }
 
 /// The package's root, for fixtures in ../shared.

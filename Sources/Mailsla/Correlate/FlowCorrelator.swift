@@ -15,7 +15,7 @@ import MailslaRules
 public final class FlowCorrelator {
     public let settings: FlowSettings
     let symbols: SymbolTable
-    let rules: RuleSet
+    public let rules: RuleSet
     let vocabulary: FlowVocabulary
     let matcher: PatternMatcher
 

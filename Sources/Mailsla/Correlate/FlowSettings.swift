@@ -11,6 +11,9 @@ public struct FlowSettings: Sendable {
     /// At most this many unfinished messages are kept; the oldest are evicted beyond it.
     public var maxMessages = 400_000
 
+    /// The interval of the log-derived `mailflow` tests.
+    public var mailflowIntervalSeconds: Int64 = 300
+
     public init() {}
 
     /// True for an address on this host or a configured filter address.

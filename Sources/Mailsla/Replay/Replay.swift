@@ -64,6 +64,7 @@ public struct Replay {
                                   elapsedSeconds: elapsed)
         result.classification = pipeline.classifier.map { ($0.rules, $0.counters) }
         result.flow = pipeline.correlator?.health
+        result.mailflowTests = pipeline.mailflow?.tests() ?? []
         try evaluateAgreement(into: &result)
         result.episodes = pipeline.detectors?.result
         result.invalidUTF8Values = invalid
@@ -86,7 +87,12 @@ public struct Replay {
                     result.counters.failedSources += 1
                 }
             }
-            probeData = reader.finish()
+            var data = reader.finish()
+            // The logs judge the internal flow when no probe did.
+            if data.series["mailflow"] == nil, !result.mailflowTests.isEmpty {
+                data.series["mailflow"] = ProbeSeries(service: "mailflow", tests: result.mailflowTests)
+            }
+            probeData = data
         }
         let zone = options.timeZone
         if let period = options.period {

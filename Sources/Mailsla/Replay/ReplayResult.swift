@@ -18,6 +18,8 @@ public struct ReplayResult {
     /// Probe data and the SLA figures, when probe files were given.
     public var probes: ProbeData?
     public var sla: SLAResult?
+    /// The `mailflow` tests derived from the logs (also in `probes` when no probe file had that service).
+    public var mailflowTests: [ProbeTest] = []
     /// The attack episodes, when the replay classified.
     public var episodes: DetectionResult?
 

@@ -1,0 +1,91 @@
+import MailslaCore
+import MailslaRules
+import MailslaSLA
+
+/// Turns the correlated flow into `mailflow` test results, one per interval
+/// (all hosts together: the flow is one system), in the same form as external probe results, so the SLA engine
+/// can judge the internal flow (MTA → filter → MTA → mailbox) from the logs.
+///
+/// An interval **fails** when the loop showed a break: the filter or the
+/// mailbox server was unreachable, a message handed to the filter never came
+/// back (lost), or every delivery to the mailbox server failed. It **passes**
+/// when mail went through and nothing broke. An interval with no mail and no
+/// fault has no test: the logs cannot tell, so the SLA engine sees no data.
+public struct MailflowMonitor {
+    public let intervalSeconds: Int64
+    private let faults: Set<UInt16>
+    private let deliveryKind: UInt16?
+    private let statusField: UInt16?, relayIPField: UInt16?, relaySocketField: UInt16?, relayField: UInt16?
+    private var buckets: [Int64: Bucket] = [:]
+
+    struct Bucket {
+        var delivered = 0
+        var localFailures = 0
+        var faults: [String: Int] = [:]
+        var lost = 0
+    }
+
+    public init(rules: RuleSet, intervalSeconds: Int64 = 300) {
+        self.intervalSeconds = intervalSeconds
+        faults = Set(["fault.filter_unreachable", "fault.lmtp_unreachable", "fault.transport_unreachable", "fault.filter_error"]
+            .compactMap { rules.kindIndex($0) })
+        deliveryKind = rules.kindIndex("flow.delivery")
+        statusField = rules.fieldIndex("status")
+        relayIPField = rules.fieldIndex("relay_ip")
+        relaySocketField = rules.fieldIndex("relay_socket")
+        relayField = rules.fieldIndex("relay")
+    }
+
+    private func bucketStart(_ micros: Int64) -> Int64 {
+        let step = intervalSeconds * 1_000_000
+        return micros >= 0 ? micros / step * step : ((micros - step + 1) / step) * step
+    }
+
+    public mutating func consume(_ batch: RecordBatch, _ events: EventBatch, rules: RuleSet) {
+        batch.bytes.withUnsafeBufferPointer { bytes in
+            for event in events.events {
+                let record = batch.records[Int(event.record)]
+                guard record.time != LogRecord.noTime else { continue }
+                if faults.contains(event.kind) {
+                    buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
+                    continue
+                }
+                guard event.kind == deliveryKind else { continue }
+                func text(_ field: UInt16?) -> String? {
+                    guard let field, let c = events.capture(field, of: event) else { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)]), as: UTF8.self)
+                }
+                let status = text(statusField)
+                let relayIP = text(relayIPField)
+                let local = text(relaySocketField) != nil || relayIP.map { $0.hasPrefix("127.") || $0 == "::1" } ?? false
+                    || ["dovecot", "local", "virtual"].contains(text(relayField) ?? "")
+                guard local else { continue }
+                if status == "sent" {
+                    buckets[bucketStart(record.time), default: Bucket()].delivered += 1
+                } else if status == "deferred" {
+                    buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
+                }
+            }
+        }
+    }
+
+    /// Lost messages count against the interval in which they were handed to the filter.
+    public mutating func account(_ records: [MessageRecord]) {
+        for record in records where record.status == .lost {
+            buckets[bucketStart(record.received), default: Bucket()].lost += 1
+        }
+    }
+
+    /// The tests so far, in time order (the interval's end is the test's time).
+    public func tests() -> [ProbeTest] {
+        buckets.keys.sorted().compactMap { start in
+            let b = buckets[start]!
+            var problems: [String] = b.faults.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+            if b.lost > 0 { problems.append("lost in filter ×\(b.lost)") }
+            if b.localFailures > 0 && b.delivered == 0 { problems.append("mailbox deliveries deferred ×\(b.localFailures)") }
+            if problems.isEmpty && b.delivered == 0 { return nil }
+            return ProbeTest(time: start + intervalSeconds * 1_000_000, ok: problems.isEmpty, latencyMs: nil,
+                             error: problems.joined(separator: ", "))
+        }
+    }
+}
