@@ -68,10 +68,10 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .customLong("no-rules"), help: "Parse only; do not classify.")
     var noRules = false
 
-    @Option(help: "Summary format: text or json.")
+    @Option(help: "Summary format: text, json, or html (one self-contained page on standard output).")
     var format: OutputFormat = .text
 
-    enum OutputFormat: String, ExpressibleByArgument { case text, json }
+    enum OutputFormat: String, ExpressibleByArgument { case text, json, html }
 
     func validate() throws {
         if paths.isEmpty && journalFiles.isEmpty && journalDirectories.isEmpty && probes.isEmpty && config == nil {
@@ -89,17 +89,17 @@ struct ReplayCommand: ParsableCommand {
         if events == "-" && messages == "-" {
             throw ValidationError("--events - and --messages - cannot both write to standard output.")
         }
-        if messages == "-" && format == .json {
-            throw ValidationError("--messages - and --format json both write to standard output: send messages to a file.")
+        if messages == "-" && format != .text {
+            throw ValidationError("--messages - and --format \(format.rawValue) both write to standard output: send messages to a file.")
         }
-        if episodes == "-" && (events == "-" || messages == "-" || format == .json) {
+        if episodes == "-" && (events == "-" || messages == "-" || format != .text) {
             throw ValidationError("--episodes - shares standard output with another output: send episodes to a file.")
         }
         if episodes != nil && noRules {
             throw ValidationError("--episodes needs the rules: drop --no-rules.")
         }
-        if events == "-" && format == .json {
-            throw ValidationError("--events - and --format json both write to standard output: send events to a file.")
+        if events == "-" && format != .text {
+            throw ValidationError("--events - and --format \(format.rawValue) both write to standard output: send events to a file.")
         }
     }
 
@@ -129,7 +129,11 @@ struct ReplayCommand: ParsableCommand {
         let result = try Replay(options: options).run()
         if let path = episodes, let found = result.episodes { try EpisodesReportSection(result: found).writeLines(to: path) }
         let report = ReplayReport(result: result, timeZoneName: options.timeZoneName)
-        let summary = format == .json ? report.json().rendered() + "\n" : report.text()
+        let summary = switch format {
+        case .json: report.json().rendered() + "\n"
+        case .html: HTMLReport(result: result, timeZoneName: options.timeZoneName).render()
+        case .text: report.text()
+        }
         // With events on stdout, the summary goes to stderr so the event stream stays clean.
         if events == "-" || messages == "-" || episodes == "-" {
             FileHandle.standardError.write(Data(summary.utf8))
