@@ -26,16 +26,33 @@ struct EventView {
     /// The field after the rule's map transform: a bounded label, never free text.
     func label(_ field: UInt16?) -> String? {
         guard let field, let capture = capture(field) else { return nil }
-        if case .map(let name) = rules.rules[Int(event.rule)].transforms[field] {
-            return rules.label(map: name, value: bytes(capture), matcher: matcher)
+        if let map = rules.mapName(rule: event.rule, field: field) {
+            return rules.label(map: map, value: bytes(capture), matcher: matcher)
         }
         return string(capture)
     }
 
     /// `delays=a/b/c/d` as four numbers, when captured.
     func delays(_ field: UInt16?) -> (Double, Double, Double, Double)? {
-        guard let text = text(field) else { return nil }
-        let parts = text.split(separator: "/").compactMap { Double($0) }
+        guard let field, let capture = capture(field) else { return nil }
+        // Read `a/b/c/d` straight from the bytes: no strings, no split.
+        var parts: [Double] = []
+        var value = 0.0, scale = 0.0, digits = 0
+        for b in bytes(capture) {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if scale == 0 { value = value * 10 + Double(b - 48) } else { value += Double(b - 48) * scale; scale /= 10 }
+                digits += 1
+            case UInt8(ascii: "."): scale = 0.1
+            case UInt8(ascii: "/"):
+                guard digits > 0 else { return nil }
+                parts.append(value)
+                value = 0; scale = 0; digits = 0
+            default: return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        parts.append(value)
         return parts.count == 4 ? (parts[0], parts[1], parts[2], parts[3]) : nil
     }
 }

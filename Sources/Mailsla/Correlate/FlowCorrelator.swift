@@ -29,6 +29,8 @@ public final class FlowCorrelator {
     /// A nil value means two live messages share the id: too ambiguous to link by it.
     private var inFilterByMessageID: [String: Hop?] = [:]
     private var eventsSinceSweep = 0
+    /// The daemon part of each program symbol (`smtp` of `postfix/amavis/smtp`), computed once.
+    private var daemons: [String?] = []
 
     public private(set) var health = FlowHealth()
 
@@ -47,7 +49,7 @@ public final class FlowCorrelator {
     public func consume(_ batch: RecordBatch, _ events: EventBatch) {
         batch.bytes.withUnsafeBufferPointer { bytes in
             for event in events.events {
-                guard let kind = vocabulary.kinds[event.kind] else { continue }
+                guard let kind = vocabulary.kinds[Int(event.kind)] else { continue }
                 let record = batch.records[Int(event.record)]
                 if record.time != LogRecord.noTime, record.time > now { now = record.time }
                 let view = EventView(event: event, events: events, bytes: bytes, rules: rules, matcher: matcher)
@@ -152,7 +154,7 @@ public final class FlowCorrelator {
         let status = e.text(vocabulary.status) ?? "unknown"
         let relayIP = e.text(vocabulary.relayIP)
         let relayHost = e.text(vocabulary.relayHost)
-        let agent = ProgramName(symbols.name(record.program)).daemon
+        let agent = daemon(record.program)
         let newID = e.text(vocabulary.newQueueID)
         let toFilter = settings.isLocal(relayIP) && (agent == "smtp" || agent == "lmtp")
         if toFilter, status == "sent" {
@@ -188,7 +190,7 @@ public final class FlowCorrelator {
     }
 
     private func filterVerdict(_ e: EventView, record: LogRecord, at t: Int64) {
-        let engine = ProgramName(symbols.name(record.program)).daemon
+        let engine = daemon(record.program)
         var original: Hop?
         if let qid = e.text(vocabulary.queueID) {
             original = hops[QueueKey(host: record.host, text: qid)]
@@ -200,8 +202,10 @@ public final class FlowCorrelator {
         let verdict = e.text(vocabulary.verdict)
         message.filterEngine = engine
         if let verdict { message.filterVerdict = verdict }
-        let action = e.text(vocabulary.action)?.lowercased()
-        if action == "blocked" || action == "discarded" || action == "rejected" { message.filterBlocked = true }
+        if let action = e.text(vocabulary.action),
+           ["blocked", "discarded", "rejected"].contains(where: { ASCII.equalsIgnoringCase(action, $0) }) {
+            message.filterBlocked = true
+        }
         if let newID = e.text(vocabulary.newQueueID) {
             let key = QueueKey(host: record.host, text: newID)
             let child = hops[key] ?? startHop(key, newID, at: t)
@@ -210,6 +214,15 @@ public final class FlowCorrelator {
     }
 
     // MARK: state
+
+    private func daemon(_ program: Symbol) -> String {
+        let i = Int(program.raw)
+        if i < daemons.count, let known = daemons[i] { return known }
+        if i >= daemons.count { daemons += [String?](repeating: nil, count: i + 1 - daemons.count) }
+        let name = ProgramName(symbols.name(program)).daemon
+        daemons[i] = name
+        return name
+    }
 
     private func key(_ e: EventView, _ host: Symbol) -> (QueueKey, String)? {
         guard let field = vocabulary.queueID, let capture = e.capture(field) else { return nil }

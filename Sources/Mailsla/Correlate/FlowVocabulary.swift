@@ -6,7 +6,8 @@ struct FlowVocabulary {
     enum Kind { case client, pickup, messageID, queued, delivery, removed, expired, bounceNotice, hold, discard,
                 milterReject, reject, proxyAccept, proxyReject, filterVerdict, canceled, deleted, released }
 
-    let kinds: [UInt16: Kind]
+    /// Indexed by event kind id: nil for kinds the correlator ignores.
+    let kinds: [Kind?]
     let queueID, newQueueID, clientHost, clientIP, saslUsername, messageID, sender, size, nrcpt, recipient,
         origRecipient, relay, relayHost, relayIP, relayPort, relaySocket, delay, delays, dsn, status, reason, verdict,
         action, score: UInt16?
@@ -20,8 +21,8 @@ struct FlowVocabulary {
             ("flow.proxy_reject", .proxyReject), ("flow.filter_verdict", .filterVerdict), ("flow.canceled", .canceled),
             ("flow.deleted", .deleted), ("flow.released", .released),
         ]
-        var kinds: [UInt16: Kind] = [:]
-        for (name, kind) in names { if let id = rules.kindIndex(name) { kinds[id] = kind } }
+        var kinds = [Kind?](repeating: nil, count: rules.kinds.count)
+        for (name, kind) in names { if let id = rules.kindIndex(name) { kinds[Int(id)] = kind } }
         self.kinds = kinds
         let f = rules.fieldIndex
         queueID = f("queue_id"); newQueueID = f("new_queue_id"); clientHost = f("client_host"); clientIP = f("client_ip")

@@ -117,12 +117,12 @@ struct MessageRecordBuilder {
 /// How filter verdict words map to spam and virus.
 enum FlowVerdicts {
     static func isSpam(_ verdict: String?) -> Bool {
-        guard let v = verdict?.uppercased() else { return false }
+        guard let v = verdict.map(ASCII.uppercased) else { return false }
         return v.contains("SPAM") || v == "Y" || v == "REJECT" || v == "ADD HEADER" || v == "REWRITE SUBJECT"
     }
 
     static func isVirus(_ verdict: String?) -> Bool {
-        guard let v = verdict?.uppercased() else { return false }
+        guard let v = verdict.map(ASCII.uppercased) else { return false }
         return v.contains("INFECTED") || v.contains("VIRUS") || v == "FOUND"
     }
 }

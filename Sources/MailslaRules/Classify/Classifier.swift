@@ -15,7 +15,15 @@ public struct Classifier {
     public private(set) var counters: ClassifierCounters
     /// Measure time per rule (for `rules bench`); off on the hot path.
     public var timing = false
-    private var dispatch: [[Int]?] = []
+    private var dispatch: [[Candidate]?] = []
+
+    /// What the inner loop needs of a rule, without reference counting: the compiled
+    /// pattern's raw handle (the rule set keeps it alive) and the rule's index.
+    struct Candidate {
+        let rule: Int
+        let code: OpaquePointer
+        let jit: Bool
+    }
 
     public init(rules: RuleSet, symbols: SymbolTable) {
         self.rules = rules
@@ -30,13 +38,15 @@ public struct Classifier {
         counters.unmatchedShapes = UnmatchedShapes(limit: limit)
     }
 
-    /// The rule indices for a program symbol, computed once per symbol.
+    /// The rules a program symbol's lines are tried against, computed once per symbol.
     @inline(__always)
-    mutating func candidates(_ program: Symbol) -> [Int] {
+    mutating func candidates(_ program: Symbol) -> [Candidate] {
         let index = Int(program.raw)
         if index < dispatch.count, let known = dispatch[index] { return known }
         if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 16) }
-        let list = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program))
+        let list = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program)).map {
+            Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit)
+        }
         dispatch[index] = list
         return list
     }
@@ -60,18 +70,18 @@ public struct Classifier {
     @inline(__always)
     mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32,
                            captures: inout [Capture]) -> ClassifiedEvent? {
-        for ruleIndex in candidates(program) {
-            let rule = rules.rules[ruleIndex]
+        for candidate in candidates(program) {
+            let ruleIndex = candidate.rule
             counters.tries[ruleIndex] += 1
             let result: PatternMatcher.Result
             if timing {
                 var t0 = timespec(), t1 = timespec()
                 clock_gettime(CLOCK_MONOTONIC, &t0)
-                result = matcher.match(rule.pattern, message, length)
+                result = matcher.match(code: candidate.code, jit: candidate.jit, message, length)
                 clock_gettime(CLOCK_MONOTONIC, &t1)
                 counters.nanoseconds[ruleIndex] += UInt64((t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec))
             } else {
-                result = matcher.match(rule.pattern, message, length)
+                result = matcher.match(code: candidate.code, jit: candidate.jit, message, length)
             }
             switch result {
             case .noMatch: continue
@@ -81,8 +91,9 @@ public struct Classifier {
             case .match:
                 counters.hits[ruleIndex] += 1
                 counters.classified += 1
-                counters.classifiedByProgram[program, default: 0] += 1
+                counters.countClassified(program)
                 let first = Int32(captures.count)
+                let rule = rules.rules[ruleIndex]
                 for (group, field) in rule.captures {
                     if let (s, e) = matcher.range(group) {
                         captures.append(Capture(field: field, start: offset + Int32(s), end: offset + Int32(e)))
@@ -92,7 +103,7 @@ public struct Classifier {
                                        captureCount: UInt16(Int32(captures.count) - first))
             }
         }
-        counters.unmatchedByProgram[program, default: 0] += 1
+        counters.countUnmatched(program)
         counters.unmatchedShapes?.add(program: program, message: UnsafeBufferPointer(start: message, count: length))
         return nil
     }

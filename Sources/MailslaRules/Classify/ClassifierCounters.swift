@@ -10,8 +10,13 @@ public struct ClassifierCounters: Sendable {
     /// Nanoseconds spent matching each rule, when timing is on.
     public var nanoseconds: [UInt64]
     public var classified = 0
-    public var unmatchedByProgram: [Symbol: Int] = [:]
-    public var classifiedByProgram: [Symbol: Int] = [:]
+    public private(set) var unmatched = 0
+    /// Per program symbol, as arrays indexed by the symbol: no hashing per line.
+    private var unmatchedCounts: [Int] = []
+    private var classifiedCounts: [Int] = []
+
+    public var unmatchedByProgram: [Symbol: Int] { Self.dictionary(unmatchedCounts) }
+    public var classifiedByProgram: [Symbol: Int] { Self.dictionary(classifiedCounts) }
     /// Shapes of the unmatched messages, when the classifier collects them (`rules coverage`); nil otherwise.
     public var unmatchedShapes: UnmatchedShapes?
 
@@ -22,5 +27,25 @@ public struct ClassifierCounters: Sendable {
         nanoseconds = Array(repeating: 0, count: ruleCount)
     }
 
-    public var unmatched: Int { unmatchedByProgram.values.reduce(0, +) }
+    @inline(__always)
+    mutating func countClassified(_ program: Symbol) { Self.bump(&classifiedCounts, program) }
+
+    @inline(__always)
+    mutating func countUnmatched(_ program: Symbol) {
+        unmatched += 1
+        Self.bump(&unmatchedCounts, program)
+    }
+
+    @inline(__always)
+    private static func bump(_ counts: inout [Int], _ symbol: Symbol) {
+        let i = Int(symbol.raw)
+        if i >= counts.count { counts += Array(repeating: 0, count: i + 1 - counts.count) }
+        counts[i] &+= 1
+    }
+
+    private static func dictionary(_ counts: [Int]) -> [Symbol: Int] {
+        var out: [Symbol: Int] = [:]
+        for (raw, count) in counts.enumerated() where count > 0 { out[Symbol(raw: UInt32(raw))] = count }
+        return out
+    }
 }

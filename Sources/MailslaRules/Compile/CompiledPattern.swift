@@ -78,9 +78,15 @@ public final class PatternMatcher {
 
     @inline(__always)
     public func match(_ pattern: CompiledPattern, _ subject: UnsafePointer<UInt8>, _ length: Int) -> Result {
-        let rc = pattern.jit
-            ? pcre2_jit_match_8(pattern.code, subject, length, 0, 0, matchData, context)
-            : pcre2_match_8(pattern.code, subject, length, 0, 0, matchData, context)
+        match(code: pattern.code, jit: pattern.jit, subject, length)
+    }
+
+    /// Matches with a compiled pattern's raw handle (kept alive by its `CompiledPattern`).
+    @inline(__always)
+    func match(code: OpaquePointer, jit: Bool, _ subject: UnsafePointer<UInt8>, _ length: Int) -> Result {
+        let rc = jit
+            ? pcre2_jit_match_8(code, subject, length, 0, 0, matchData, context)
+            : pcre2_match_8(code, subject, length, 0, 0, matchData, context)
         if rc > 0 { return .match }
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
         return .limit

@@ -32,6 +32,8 @@ public final class RuleSet: @unchecked Sendable {
     let fileGlobs: [[ProgramGlob]]
     let fileRules: [[Int]]
     public let maxCaptures: Int
+    /// The map a (rule, field) goes through, flattened so hot paths need no dictionary or struct copy.
+    private let mapNames: [String?]
 
     public convenience init(directory: String) throws {
         try self.init(spec: RulePackLoader.load(directory: directory))
@@ -133,6 +135,19 @@ public final class RuleSet: @unchecked Sendable {
         self.fileRules = fileRules
         self.fileGlobs = spec.files.map { $0.programs.map(ProgramGlob.init) }
         self.maxCaptures = maxCaptures
+        var mapNames = [String?](repeating: nil, count: rules.count * fields.count)
+        for (r, rule) in rules.enumerated() {
+            for (field, transform) in rule.transforms {
+                if case .map(let name) = transform { mapNames[r * fields.count + Int(field)] = name }
+            }
+        }
+        self.mapNames = mapNames
+    }
+
+    /// The map that turns `field` of `rule` into a label, if the rule has one.
+    @inline(__always)
+    public func mapName(rule: UInt16, field: UInt16) -> String? {
+        mapNames[Int(rule) * fieldNames.count + Int(field)]
     }
 
     /// The rules a program's lines are tried against, in order: files whose glob names the

@@ -1,0 +1,11 @@
+/// Case changes and comparisons for ASCII words (verdicts, actions) without
+/// Foundation's Unicode machinery, which costs a trip into ICU per call.
+public enum ASCII {
+    public static func uppercased(_ s: String) -> String {
+        String(decoding: s.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
+    }
+
+    public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in (x | 0x20) == (y | 0x20) }
+    }
+}
