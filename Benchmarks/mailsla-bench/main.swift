@@ -1,1 +1,220 @@
-print("placeholder")
+// mailsla-bench: in-process throughput of each input stage, on files made by
+// `mailsla generate` (see scripts/bench, which also times whole processes).
+//
+//   mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b,…] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR]
+//                 [--generate-lines N]
+//
+// Each stage reads its input once to warm the page cache, then runs N times;
+// the medians of wall time and of this thread's CPU time are reported (rates use
+// CPU time, which a busy shared machine disturbs far less). Release builds only.
+
+import Foundation
+import Mailsla
+import MailslaCore
+import MailslaCorpus
+import MailslaInput
+import MailslaJournal
+
+struct Arguments {
+    var runs = 5
+    var tsv = false
+    var year = 2026
+    var log: String?
+    var gzip: String?
+    var journalDirectory: String?
+    var generateLines = 1_000_000
+    var stages: [String]?
+
+    init(_ argv: [String]) {
+        var i = 1
+        func value() -> String {
+            i += 1
+            guard i < argv.count else { fail("\(argv[i - 1]) needs a value") }
+            return argv[i]
+        }
+        while i < argv.count {
+            switch argv[i] {
+            case "--runs": runs = Int(value()) ?? { fail("--runs needs a number") }()
+            case "--tsv": tsv = true
+            case "--year": year = Int(value()) ?? { fail("--year needs a number") }()
+            case "--log": log = value()
+            case "--gzip": gzip = value()
+            case "--journal-dir": journalDirectory = value()
+            case "--generate-lines": generateLines = Int(value()) ?? { fail("--generate-lines needs a number") }()
+            case "--stages": stages = value().split(separator: ",").map(String.init)
+            case "-h", "--help":
+                print("usage: mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR] [--generate-lines N]")
+                print("stages: \(Stage.allCases.map(\.rawValue).joined(separator: ","))")
+                exit(0)
+            default: fail("unknown argument \(argv[i]) (try --help)")
+            }
+            i += 1
+        }
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("mailsla-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+/// What one run of a stage did.
+struct Work {
+    var lines = 0
+    var bytes = 0
+}
+
+enum Stage: String, CaseIterable {
+    /// read(2) in 1 MiB blocks into the framer's buffer, nothing else: the in-process floor.
+    case read
+    /// + LineFramer: memchr line splitting into batches.
+    case frame
+    /// + SyslogParser: header fields, timestamps, interning.
+    case parse = "frame+parse"
+    /// + InputCounters: what `replay --no-rules` does per record.
+    case count = "frame+parse+count"
+    /// gzip input: read + inflate + frame + parse.
+    case gzip = "gzip+frame+parse"
+    /// JournalReader over a journal directory: entries into record batches.
+    case journal
+    /// + InputCounters.
+    case journalCount = "journal+count"
+    /// The corpus generator: lines built in memory (no I/O).
+    case generate
+
+    var input: String {
+        switch self {
+        case .read, .frame, .parse, .count: "log"
+        case .gzip: "gzip"
+        case .journal, .journalCount: "journal"
+        case .generate: "none"
+        }
+    }
+}
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// CPU time of this thread: what a stage costs on one core, whatever else the machine is doing.
+func cpuNow() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}
+
+func run(_ stage: Stage, _ args: Arguments) throws -> Work {
+    switch stage {
+    case .read:
+        let stream = try FileByteStream(path: args.log!)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        var work = Work()
+        while true {
+            let n = try stream.read(into: buffer)
+            if n == 0 { break }
+            work.bytes += n
+        }
+        return work
+    case .frame, .parse, .count, .gzip:
+        let path = stage == .gzip ? args.gzip! : args.log!
+        let text = try TextInput.open(.file(path))
+        var framer = LineFramer(blockSize: 1 << 20)
+        let symbols = SymbolTable()
+        var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(args.year)))
+        var malformed = MalformedCounts()
+        var batch = RecordBatch()
+        var counters = InputCounters()
+        var work = Work()
+        while true {
+            let n = try framer.fill { try text.stream.read(into: $0) }
+            let lines = framer.takeLines(atEnd: n == 0)
+            work.lines += lines.lines.count
+            if stage != .frame, !lines.lines.isEmpty {
+                parser.parse(lines, into: &batch, malformed: &malformed)
+                if stage == .count { counters.count(batch) }
+            }
+            if n == 0 { break }
+        }
+        work.bytes = framer.counters.bytes
+        if malformed.total > 0 { fail("\(malformed.total) malformed lines in \(path): is it a generated corpus?") }
+        return work
+    case .journal, .journalCount:
+        let symbols = SymbolTable()
+        let reader = try JournalReader(.directory(args.journalDirectory!), symbols: symbols)
+        var batch = RecordBatch()
+        var counters = InputCounters()
+        var work = Work()
+        while true {
+            batch.bytes.removeAll(keepingCapacity: true)
+            batch.records.removeAll(keepingCapacity: true)
+            let n = try reader.read(into: &batch)
+            if n == 0 { break }
+            work.lines += n
+            work.bytes += batch.bytes.count
+            if stage == .journalCount { counters.count(batch) }
+        }
+        return work
+    case .generate:
+        var simulator = try MailSimulator(options: CorpusOptions(seed: 1, lines: args.generateLines, days: 30))
+        var formatter = CorpusLineFormatter(format: .rfc3164, seed: 1, start: CorpusOptions.defaultStart)
+        var out = ByteWriter(capacity: 1 << 21)
+        var work = Work()
+        while let line = simulator.next() {
+            formatter.write(line, from: simulator, into: &out)
+            work.lines += 1
+            if out.count >= 1 << 20 {
+                work.bytes += out.count
+                out.removeAll()
+            }
+        }
+        work.bytes += out.count
+        return work
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+let args = Arguments(CommandLine.arguments)
+var stages = Stage.allCases.filter { stage in
+    switch stage.input {
+    case "log": args.log != nil
+    case "gzip": args.gzip != nil
+    case "journal": args.journalDirectory != nil
+    default: true
+    }
+}
+if let chosen = args.stages {
+    for name in chosen where Stage(rawValue: name) == nil { fail("unknown stage \(name)") }
+    stages = stages.filter { chosen.contains($0.rawValue) }
+}
+if args.tsv { print("stage\tlines\tbytes\twall_s\tcpu_s") }
+for stage in stages {
+    do {
+        var work = try run(stage, args)  // warm-up: page cache, symbol tables, allocator
+        var seconds: [Double] = []
+        var cpuSeconds: [Double] = []
+        for _ in 0..<args.runs {
+            let start = now()
+            let cpuStart = cpuNow()
+            work = try run(stage, args)
+            cpuSeconds.append(Double(cpuNow() - cpuStart) / 1e9)
+            seconds.append(Double(now() - start) / 1e9)
+        }
+        if stage == .read { work.lines = 0 }
+        let wall = median(seconds)
+        let cpu = median(cpuSeconds)
+        if args.tsv {
+            print("\(stage.rawValue)\t\(work.lines)\t\(work.bytes)\t\(wall)\t\(cpu)")
+        } else {
+            let rate = work.lines > 0 ? String(format: "%8.2f M lines/s", Double(work.lines) / cpu / 1e6) : "        -         "
+            let name = stage.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+            print(name + String(format: " %10d lines %8.1f MB  wall %8.4f s  cpu %8.4f s  ", work.lines,
+                                Double(work.bytes) / 1e6, wall, cpu)
+                  + rate + String(format: "  %8.0f MB/s (cpu)", Double(work.bytes) / cpu / 1e6))
+        }
+    } catch {
+        fail("\(stage.rawValue): \(error)")
+    }
+}
