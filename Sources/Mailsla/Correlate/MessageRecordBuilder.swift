@@ -118,11 +118,11 @@ struct MessageRecordBuilder {
 enum FlowVerdicts {
     static func isSpam(_ verdict: String?) -> Bool {
         guard let v = verdict.map(ASCII.uppercased) else { return false }
-        return v.contains("SPAM") || v == "Y" || v == "REJECT" || v == "ADD HEADER" || v == "REWRITE SUBJECT"
+        return ASCII.contains(v, "SPAM") || v == "Y" || v == "REJECT" || v == "ADD HEADER" || v == "REWRITE SUBJECT"
     }
 
     static func isVirus(_ verdict: String?) -> Bool {
         guard let v = verdict.map(ASCII.uppercased) else { return false }
-        return v.contains("INFECTED") || v.contains("VIRUS") || v == "FOUND"
+        return ASCII.contains(v, "INFECTED") || ASCII.contains(v, "VIRUS") || v == "FOUND"
     }
 }

@@ -23,6 +23,7 @@ public struct Classifier {
         let rule: Int
         let code: OpaquePointer
         let jit: Bool
+        let kind: UInt16
     }
 
     public init(rules: RuleSet, symbols: SymbolTable) {
@@ -45,7 +46,7 @@ public struct Classifier {
         if index < dispatch.count, let known = dispatch[index] { return known }
         if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 16) }
         let list = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program)).map {
-            Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit)
+            Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit, kind: rules.rules[$0].kind)
         }
         dispatch[index] = list
         return list
@@ -93,13 +94,12 @@ public struct Classifier {
                 counters.classified += 1
                 counters.countClassified(program)
                 let first = Int32(captures.count)
-                let rule = rules.rules[ruleIndex]
-                for (group, field) in rule.captures {
+                for (group, field) in rules.captureLists[ruleIndex] {
                     if let (s, e) = matcher.range(group) {
                         captures.append(Capture(field: field, start: offset + Int32(s), end: offset + Int32(e)))
                     }
                 }
-                return ClassifiedEvent(record: record, rule: UInt16(ruleIndex), kind: rule.kind, firstCapture: first,
+                return ClassifiedEvent(record: record, rule: UInt16(ruleIndex), kind: candidate.kind, firstCapture: first,
                                        captureCount: UInt16(Int32(captures.count) - first))
             }
         }

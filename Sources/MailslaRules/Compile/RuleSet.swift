@@ -34,6 +34,8 @@ public final class RuleSet: @unchecked Sendable {
     public let maxCaptures: Int
     /// The map a (rule, field) goes through, flattened so hot paths need no dictionary or struct copy.
     private let mapNames: [String?]
+    /// Each rule's capture groups and fields, apart from `rules` so a match copies no whole rule.
+    public let captureLists: [[(group: Int, field: UInt16)]]
 
     public convenience init(directory: String) throws {
         try self.init(spec: RulePackLoader.load(directory: directory))
@@ -142,6 +144,7 @@ public final class RuleSet: @unchecked Sendable {
             }
         }
         self.mapNames = mapNames
+        captureLists = rules.map { $0.captures }
     }
 
     /// The map that turns `field` of `rule` into a label, if the rule has one.
