@@ -17,6 +17,8 @@ public struct FlowHealth: Sendable {
     public var rejectedByReason: [String: Int] = [:]
     public var attemptsByStatus: [String: Int] = [:]
     public var deferralsByReason: [String: Int] = [:]
+    /// Messages deferred at least once, whatever became of them (pflogsumm's "deferred").
+    public var deferredOnce = 0
     public var byHost: [Symbol: HostCounts] = [:]
     /// End-to-end latency and filter round trip, in milliseconds.
     public var latency = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
@@ -53,6 +55,7 @@ public struct FlowHealth: Sendable {
             return
         }
         if record.status == .rejected { return }
+        if record.recipients.contains(where: { $0.attempts.contains { $0.status == "deferred" } }) { deferredOnce += 1 }
         if record.countsAsReceived {
             received += 1
             byHost[host, default: HostCounts()].received += 1

@@ -92,6 +92,8 @@ public struct ReplayReport {
                     ("latency_seconds", percentiles(flow.latency)),
                     ("filter_round_trip_seconds", percentiles(flow.filterRoundTrip)),
                     ("deferrals_by_reason", .object(flow.deferralsByReason.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                    ("attempts_by_status", .object(flow.attemptsByStatus.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                    ("deferred_once", .int(flow.deferredOnce)),
                     ("partial_messages", .int(flow.partialMessages)), ("evicted", .int(flow.evicted))]
         let hosts = flow.byHost.map { (result.symbols.name($0.key), $0.value) }.sorted { $0.0 < $1.0 }
         members.append(("by_host", .object(hosts.map { name, c in
