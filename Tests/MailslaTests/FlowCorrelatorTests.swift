@@ -147,3 +147,26 @@ private func fixture(_ name: String) throws -> [String] {
         #expect(Self.day.health.filterRoundTrip.totalCount == 75)
     }
 }
+
+@Suite struct FlowSeriesTests {
+    @Test func hoursAddUpToTheTotalsAndTheDeferredQueueIsSampled() {
+        let lines = [  // built: one delivery at 10:00, one deferral at 10:30 that stays queued, a reject at 12:10
+            "Nov  3 10:00:01 mx1 postfix/smtpd[1]: 9A00000001: client=a.example.net[198.51.100.1]",
+            "Nov  3 10:00:01 mx1 postfix/qmgr[2]: 9A00000001: from=<a@example.net>, size=10, nrcpt=1 (queue active)",
+            "Nov  3 10:00:02 mx1 postfix/local[3]: 9A00000001: to=<u@mx1.example.com>, relay=local, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (delivered to mailbox)",
+            "Nov  3 10:00:02 mx1 postfix/qmgr[2]: 9A00000001: removed",
+            "Nov  3 10:30:00 mx1 postfix/smtpd[1]: 9A00000002: client=b.example.net[198.51.100.2]",
+            "Nov  3 10:30:00 mx1 postfix/qmgr[2]: 9A00000002: from=<b@example.net>, size=10, nrcpt=1 (queue active)",
+            "Nov  3 10:30:31 mx1 postfix/smtp[3]: 9A00000002: to=<x@example.org>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.5]:25: Connection timed out)",
+            "Nov  3 12:10:00 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 554 5.7.1 <x@example.com>: Relay access denied; from=<s@example.org> to=<x@example.com> proto=ESMTP helo=<h>",
+        ]
+        let (_, health) = correlate(lines)
+        let hours = health.series.all
+        #expect(hours.map { TimeFormat.rfc3339(micros: $0.start) }
+            == ["2026-11-03T10:00:00Z", "2026-11-03T11:00:00Z", "2026-11-03T12:00:00Z"])
+        #expect(hours.map(\.received) == [2, 0, 0])
+        #expect(hours.map(\.delivered) == [1, 0, 0])
+        #expect(hours.map(\.rejected) == [0, 0, 1])
+        #expect(hours.map(\.deferredQueue).prefix(2) == [1, 1])
+    }
+}

@@ -29,6 +29,8 @@ public final class FlowCorrelator {
     /// A nil value means two live messages share the id: too ambiguous to link by it.
     private var inFilterByMessageID: [String: Hop?] = [:]
     private var eventsSinceSweep = 0
+    /// Messages deferred at least once and not finished: the deferred queue as the logs show it.
+    private var deferredQueue = 0
     /// The daemon part of each program symbol (`smtp` of `postfix/amavis/smtp`), computed once.
     private var daemons: [String?] = []
 
@@ -51,7 +53,10 @@ public final class FlowCorrelator {
             for event in events.events {
                 guard let kind = vocabulary.kinds[Int(event.kind)] else { continue }
                 let record = batch.records[Int(event.record)]
-                if record.time != LogRecord.noTime, record.time > now { now = record.time }
+                if record.time != LogRecord.noTime, record.time > now {
+                    now = record.time
+                    health.series.advance(to: now, deferredQueue: deferredQueue)
+                }
                 let view = EventView(event: event, events: events, bytes: bytes, rules: rules, matcher: matcher)
                 handle(kind, view, record: record)
                 eventsSinceSweep += 1
@@ -176,7 +181,13 @@ public final class FlowCorrelator {
         let attempt = DeliveryAttempt(time: t, status: status, relay: relay, dsn: e.text(vocabulary.dsn),
                                       delaySeconds: e.text(vocabulary.delay).flatMap(Double.init),
                                       reason: e.label(vocabulary.reason), agent: agent, localRelay: localRelay)
-        if status == "deferred" { hop.deferredOnce = true }
+        if status == "deferred" {
+            hop.deferredOnce = true
+            if !hop.message.inDeferredQueue {
+                hop.message.inDeferredQueue = true
+                deferredQueue += 1
+            }
+        }
         let index = hop.recipientIndex(address)
         hop.recipients[index].attempts.append(attempt)
         health.countAttempt(status: status, reason: attempt.reason)
@@ -342,6 +353,7 @@ public final class FlowCorrelator {
 
     private func emit(_ message: FlowMessage, final: Bool) {
         message.finished = true
+        if message.inDeferredQueue { deferredQueue -= 1 }
         for hop in message.hops {
             if hops[hop.key] === hop { hops[hop.key] = nil }
             if let mid = hop.messageID, !mid.isEmpty, let entry = inFilterByMessageID[linkKey(hop.key.host, mid)],

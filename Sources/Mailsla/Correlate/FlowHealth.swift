@@ -28,6 +28,8 @@ public struct FlowHealth: Sendable {
     /// Messages evicted unfinished to keep memory bounded.
     public var evicted = 0
     public var filterLinks = 0
+    /// The flow hour by hour.
+    public var series = FlowSeries()
     /// Re-injected copies moved from a tentative (message-id) link to the one the hand-off named.
     public var relinked = 0
 
@@ -40,6 +42,7 @@ public struct FlowHealth: Sendable {
 
     mutating func countReject(label: String?, host: Symbol) {
         rejected += 1
+        series.current.rejected += 1
         rejectedByReason[label ?? "other", default: 0] += 1
         byHost[host, default: HostCounts()].rejected += 1
     }
@@ -56,6 +59,7 @@ public struct FlowHealth: Sendable {
         }
         if record.status == .rejected { return }
         if record.recipients.contains(where: { $0.attempts.contains { $0.status == "deferred" } }) { deferredOnce += 1 }
+        series.count(record)
         if record.countsAsReceived {
             received += 1
             byHost[host, default: HostCounts()].received += 1

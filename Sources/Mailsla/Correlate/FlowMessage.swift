@@ -68,6 +68,8 @@ final class FlowMessage {
     let id: Int
     var hops: [Hop] = []
     var isNotice = false
+    /// Counted in the correlator's deferred-queue size.
+    var inDeferredQueue = false
     var parentQueueID: String?
     var filterEngine: String?
     var filterVerdict: String?

@@ -95,6 +95,11 @@ public struct ReplayReport {
                     ("attempts_by_status", .object(flow.attemptsByStatus.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
                     ("deferred_once", .int(flow.deferredOnce)),
                     ("partial_messages", .int(flow.partialMessages)), ("evicted", .int(flow.evicted))]
+        members.append(("by_hour", .array(flow.series.all.map { h in
+            .object([("start", .string(TimeFormat.rfc3339(micros: h.start))), ("received", .int(h.received)),
+                     ("delivered", .int(h.delivered)), ("bounced", .int(h.bounced)), ("rejected", .int(h.rejected)),
+                     ("deferred_queue", .int(h.deferredQueue))])
+        })))
         let hosts = flow.byHost.map { (result.symbols.name($0.key), $0.value) }.sorted { $0.0 < $1.0 }
         members.append(("by_host", .object(hosts.map { name, c in
             (name, .object([("received", .int(c.received)), ("delivered", .int(c.delivered)), ("bounced", .int(c.bounced)),
