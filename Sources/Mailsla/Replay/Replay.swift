@@ -65,8 +65,8 @@ public struct Replay {
         result.classification = pipeline.classifier.map { ($0.rules, $0.counters) }
         result.flow = pipeline.correlator?.health
         result.mailflowTests = pipeline.mailflow?.tests() ?? []
-        try evaluateAgreement(into: &result)
         result.episodes = pipeline.detectors?.result
+        try evaluateAgreement(into: &result)
         result.invalidUTF8Values = invalid
         return result
     }
@@ -107,7 +107,9 @@ public struct Replay {
         }
         guard let probeData, let period = result.period else { return }
         result.probes = probeData
-        result.sla = SLAEngine(policy: options.sla).evaluate(probeData, episodes: [], period: period)
+        // Attack episodes become exclusion windows (the engine adds the configured margins).
+        let windows = (result.episodes?.episodes ?? []).map { EpisodeWindow(id: $0.id, span: TimeSpan(start: $0.start, end: $0.end)) }
+        result.sla = SLAEngine(policy: options.sla).evaluate(probeData, episodes: windows, period: period)
     }
 
     /// The year anchor for a file whose last line was written near its modification time.
