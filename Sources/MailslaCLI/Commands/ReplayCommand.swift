@@ -9,26 +9,7 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Read archived logs (files, rotated sets, .gz, stdin, journal files) and summarize them."
     )
 
-    @Argument(help: "Log files, directories, globs, or - for standard input. Rotated sets are read oldest first.")
-    var paths: [String] = []
-
-    @Option(name: .customLong("journal-file"), help: "A journal file to read (repeatable).")
-    var journalFiles: [String] = []
-
-    @Option(name: .customLong("journal-dir"), help: "A journal directory to read (repeatable).")
-    var journalDirectories: [String] = []
-
-    @Option(name: .customLong("match"), help: "A journal match FIELD=value, e.g. SYSLOG_IDENTIFIER=postfix/smtpd (repeatable).")
-    var matches: [String] = []
-
-    @Option(help: "A systemd unit to read from the journal (same as --match _SYSTEMD_UNIT=UNIT).")
-    var unit: [String] = []
-
-    @Option(help: "Year of the first RFC 3164 line (default: from each file's modification time).")
-    var year: Int?
-
-    @Option(help: "Time zone of timestamps that carry none and of billing months, e.g. Europe/Berlin (default: the configuration's, else UTC).")
-    var timezone: String?
+    @OptionGroup var input: InputOptions
 
     @Option(help: "The configuration file (mailsla.yaml): flow, SLA terms, detection, sources.")
     var config: String?
@@ -44,12 +25,6 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: "Report period end (RFC 3339); with --from.")
     var to: String?
-
-    @Option(help: "Treat lines as this program's own log: a timestamp (optional), then the message.")
-    var program: String?
-
-    @Option(name: .customLong("max-line"), help: "Cut lines longer than this many bytes (counted).")
-    var maxLineLength = 65536
 
     @Option(help: "Write one JSON object per record to FILE, or - for standard output.")
     var events: String?
@@ -74,18 +49,12 @@ struct ReplayCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case text, json, html }
 
     func validate() throws {
-        if paths.isEmpty && journalFiles.isEmpty && journalDirectories.isEmpty && probes.isEmpty && config == nil {
-            throw ValidationError("Give at least one log path, '-' for standard input, --journal-file, --journal-dir or --probes.")
+        if !input.hasInput && probes.isEmpty && config == nil {
+            throw ValidationError("Give at least one log path, '-' for standard input, --journal-file, --journal-dir, --probes or --config.")
         }
-        if let timezone, TimeZone(identifier: timezone) == nil {
-            throw ValidationError("Unknown time zone '\(timezone)': use an IANA name such as UTC or Europe/Berlin.")
-        }
+        try input.check(requireInput: false)
         if month != nil && (from != nil || to != nil) { throw ValidationError("Give --month or --from/--to, not both.") }
         if (from == nil) != (to == nil) { throw ValidationError("--from and --to go together.") }
-        if maxLineLength < 64 { throw ValidationError("--max-line must be at least 64 bytes.") }
-        for match in matches where !match.contains("=") {
-            throw ValidationError("--match '\(match)' is not FIELD=value.")
-        }
         if events == "-" && messages == "-" {
             throw ValidationError("--events - and --messages - cannot both write to standard output.")
         }
@@ -105,22 +74,12 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try config.map { try ConfigLoader.load(path: $0) } ?? Configuration()
-        var options = ReplayOptions()
-        options.paths = paths.isEmpty && journalFiles.isEmpty && journalDirectories.isEmpty ? configuration.files : paths
-        options.journalFiles = journalFiles
-        options.journalDirectories = journalDirectories
-        options.journalMatches = (matches.isEmpty && unit.isEmpty ? configuration.journalMatches : matches)
-            + unit.map { "_SYSTEMD_UNIT=\($0)" }
-        options.year = year
-        options.timeZoneName = timezone ?? configuration.timeZoneName
-        options.timeZone = TimeZone(identifier: options.timeZoneName)!
+        var options = try input.replayOptions(configuration: configuration)
         options.sla = configuration.sla
         options.sla.timeZone = options.timeZone
         options.flow = configuration.flow
         options.probePaths = probes.isEmpty ? configuration.probes : probes
         options.period = try period(zone: options.timeZone)
-        options.program = program
-        options.maxLineLength = maxLineLength
         options.eventsPath = events
         options.messagesPath = messages
         options.flow.filterAddresses.formUnion(filterAddresses)

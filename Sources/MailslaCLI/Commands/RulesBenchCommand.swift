@@ -12,7 +12,7 @@ struct RulesBenchCommand: ParsableCommand {
         """
     )
 
-    @OptionGroup var input: RulesInputOptions
+    @OptionGroup var input: InputOptions
     @OptionGroup var rules: RulesOptions
 
     @Option(help: "How many rules to list (default: all that were tried; 10 for the pathological check).")
@@ -31,7 +31,7 @@ struct RulesBenchCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        try input.validate(requirePaths: false)
+        try input.check(requireInput: false)
         if let top, top < 1 { throw ValidationError("--top must be at least 1.") }
         if pathologicalLength < 64 { throw ValidationError("--pathological-length must be at least 64 bytes.") }
         if noPathological && !input.hasInput { throw ValidationError("Nothing to do: give log paths, or drop --no-pathological.") }
