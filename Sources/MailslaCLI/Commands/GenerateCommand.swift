@@ -67,15 +67,19 @@ struct GenerateCommand: ParsableCommand {
         let destination: CorpusDestination = output == "-" ? .standardOutput
             : rotate.map { .rotated(output, count: $0) } ?? .file(output)
         let started = DispatchTime.now()
-        let result: CorpusTruth
-        do {
-            result = try CorpusWriter(options: options).write(to: destination)
-            if let truth {
-                let bytes = Data(result.jsonBytes())
-                if truth == "-" { FileHandle.standardOutput.write(bytes) } else { try bytes.write(to: URL(fileURLWithPath: truth)) }
+        // A CorpusError names the file and the cause; it ends the run with status 1 (no usage text).
+        let result = try CorpusWriter(options: options).write(to: destination)
+        if let truth {
+            let bytes = Data(result.jsonBytes())
+            if truth == "-" {
+                FileHandle.standardOutput.write(bytes)
+            } else {
+                do {
+                    try bytes.write(to: URL(fileURLWithPath: truth))
+                } catch {
+                    throw CorpusError.write(path: truth, reason: error.localizedDescription)
+                }
             }
-        } catch let error as CorpusError {
-            throw ValidationError(error.description)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let summary = String(format: "mailsla generate: %d lines, %.1f MB in %d file(s) in %.3f s (%.2f M lines/s)\n",
