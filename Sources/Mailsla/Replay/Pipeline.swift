@@ -9,16 +9,20 @@ public final class Pipeline {
     public private(set) var counters = InputCounters()
     public private(set) var classifier: Classifier?
     public let correlator: FlowCorrelator?
+    /// The attack detectors (`detect`): episodes from the same events the correlator sees.
+    public let detectors: Detectors?
     private var events: EventWriter?
     /// Receives finished message records (the `--messages` writer, or a test's collector).
     private var messageSink: (([MessageRecord]) throws -> Void)?
     private var eventBatch = EventBatch()
 
     public init(symbols: SymbolTable, rules: RuleSet? = nil, flow: FlowSettings = FlowSettings(),
+                detection: DetectionSettings = DetectionSettings(),
                 events: EventWriter? = nil, messageSink: (([MessageRecord]) throws -> Void)? = nil) {
         self.symbols = symbols
         classifier = rules.map { Classifier(rules: $0, symbols: symbols) }
         correlator = rules.map { FlowCorrelator(rules: $0, symbols: symbols, settings: flow) }
+        detectors = rules.map { Detectors(rules: $0, symbols: symbols, settings: detection, filterAddresses: flow.filterAddresses) }
         self.events = events
         self.messageSink = messageSink
     }
@@ -43,6 +47,7 @@ public final class Pipeline {
             let finished = correlator.drain()
             if !finished.isEmpty { try messageSink?(finished) }
         }
+        detectors?.consume(batch, eventBatch)
     }
 
     /// Adds what the framer and parser counted for a text source.
@@ -61,6 +66,7 @@ public final class Pipeline {
             let finished = correlator.drain()
             if !finished.isEmpty { try messageSink?(finished) }
         }
+        detectors?.finish()
         try events?.flush()
         return events?.invalidUTF8Values ?? 0
     }
