@@ -152,8 +152,15 @@ public struct Replay {
 
     private func replayJournal(_ location: JournalReader.Location, pipeline: Pipeline,
                                symbols: SymbolTable) throws -> [InputError] {
+        var errors: [InputError] = []
         do {
-            let reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols)
+            let reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols,
+                                           maxMessageBytes: options.maxLineLength)
+            // Files libsystemd leaves out of a directory are named, not silently skipped.
+            for rejected in reader.rejectedFiles {
+                errors.append(rejected)
+                pipeline.sourceFailed()
+            }
             var batch = RecordBatch()
             while true {
                 batch.bytes.removeAll(keepingCapacity: true)
@@ -163,10 +170,11 @@ public struct Replay {
                 pipeline.addJournalEntries(n)
                 try pipeline.process(batch)
             }
-            return []
+            pipeline.addJournalDrops(withoutMessage: reader.entriesWithoutMessage, cut: reader.messagesCut)
         } catch let error as InputError {
             pipeline.sourceFailed()
-            return [error]
+            errors.append(error)
         }
+        return errors
     }
 }

@@ -43,6 +43,7 @@ public struct ReplayReport {
             })),
             ("truncated_lines", .int(counters.framing.truncatedLines)),
             ("nul_lines", .int(counters.framing.nulLines)),
+            ("journal_entries_without_message", .int(counters.journalEntriesWithoutMessage)),
             ("failed_sources", .int(counters.failedSources)),
             ("by_program", .object(sorted(counters.byProgram).map { ($0.0, .int($0.1)) })),
             ("by_host", .object(sorted(counters.byHost).map { ($0.0, .int($0.1)) })),

@@ -16,6 +16,8 @@ public struct InputCounters: Sendable {
     public var lastTime = Int64.min
     /// Journal entries read (they bypass the framer).
     public var journalEntries = 0
+    /// Journal entries without a MESSAGE field, dropped.
+    public var journalEntriesWithoutMessage = 0
     /// Input units that failed (unreadable files, corrupt gzip, rejected journals).
     public var failedSources = 0
 
