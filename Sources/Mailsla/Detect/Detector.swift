@@ -72,6 +72,31 @@ enum KeyScope {
     }
 }
 
+/// What counting one event did in each of (at most four) families.
+struct Steps {
+    static let capacity = 4
+    private var s0, s1, s2, s3: WindowTable.Step?
+
+    subscript(f: Int) -> WindowTable.Step? {
+        get {
+            switch f {
+            case 0: s0
+            case 1: s1
+            case 2: s2
+            default: s3
+            }
+        }
+        set {
+            switch f {
+            case 0: s0 = newValue
+            case 1: s1 = newValue
+            case 2: s2 = newValue
+            default: s3 = newValue
+            }
+        }
+    }
+}
+
 /// One key family of a detector: its name, how its key is derived, and its thresholds.
 struct KeyFamily {
     let name: String
@@ -197,6 +222,7 @@ struct Detector {
         openAt = families.map(\.table.threshold.open)
         self.settings = settings
         self.kinds = kinds
+        precondition(families.count <= Steps.capacity, "at most four families per detector")
         precondition(ringCapacity > 0 && ringCapacity & (ringCapacity - 1) == 0, "the ring is a power of two")
         self.ringCapacity = ringCapacity
         offenderRule = offender
@@ -207,16 +233,27 @@ struct Detector {
     /// `label` spells the event's name (a user, a mail address) on demand;
     /// `keepLabel` keeps it with the remembered event (for rare kinds).
     mutating func observe(_ e: Evidence, mask: UInt8, keepLabel: Bool = false, label: () -> String?) {
-        var target: Int?
-        var bits = mask
-        while bits != 0 {
-            let f = bits.trailingZeroBitCount
-            bits &= bits &- 1
-            guard f < tables.count, let key = scopes[f].key(e, family: UInt8(truncatingIfNeeded: f)) else { continue }
-            guard let step = tables[f].count(key, at: e.time, weight: e.weight) else {
-                droppedEvents += 1
-                continue
+        // Count first, in one tight pass over the tables; then act on what crossed a line.
+        var steps = Steps()
+        let scopes = self.scopes
+        var dropped = 0
+        tables.withUnsafeMutableBufferPointer { tables in
+            var bits = mask
+            while bits != 0 {
+                let f = bits.trailingZeroBitCount
+                bits &= bits &- 1
+                guard f < tables.count, let key = scopes[f].key(e, family: UInt8(truncatingIfNeeded: f)) else { continue }
+                if let step = tables[f].count(key, at: e.time, weight: e.weight) {
+                    steps[f] = step
+                } else {
+                    dropped += 1
+                }
             }
+        }
+        droppedEvents += dropped
+        var target: Int?
+        for f in 0..<Steps.capacity {
+            guard let step = steps[f] else { continue }
             if step.episode >= 0 {
                 if step.above, let i = openIndex(e.host), open[i].serial == step.episode {
                     if e.time > tables[f][step.slot].lastAbove { tables[f][step.slot].lastAbove = e.time }

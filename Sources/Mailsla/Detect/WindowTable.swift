@@ -210,18 +210,74 @@ struct WindowTable {
 
     /// Counts `weight` events of `key` at `t` in one call: finds or makes its
     /// slot, cools it first if its quiet horizon passed, rolls the baseline,
-    /// adds. Nil when the table is full of hot keys.
+    /// adds. Nil when the table is full of hot keys. The common case (no
+    /// baseline) runs on raw buffers: this is the detectors' inner loop.
     @inline(__always)
     mutating func count(_ key: DetectKey, at t: Int64, weight: Int32) -> Step? {
         guard let slot = slot(key, now: t) else { return nil }
+        if baseline != nil { return countWithBaseline(slot, at: t, weight: weight) }
+        let s = Int(slot)
+        let b = bucket(t)
+        let n = Int64(Self.buckets)
+        let horizon = self.horizon, close = threshold.close, closeBuckets = self.closeBuckets
+        return slots.withUnsafeMutableBufferPointer { sp in
+            counts.withUnsafeMutableBufferPointer { cp in
+                let base = s &<< 4
+                if sp[s].episode >= 0, t - sp[s].lastAbove >= horizon {
+                    // Its own quiet period ran out while its episode goes on: it counts afresh.
+                    sp[s].episode = -1
+                    for i in base..<base + Self.buckets { cp[i] = 0 }
+                    sp[s].total = 0
+                    sp[s].firstSinceReset = .max
+                }
+                let head = sp[s].head
+                if b > head {
+                    if head == .min || b - head >= n {
+                        for i in base..<base + Self.buckets { cp[i] = 0 }
+                        sp[s].total = 0
+                    } else {
+                        var j = head + 1
+                        while j <= b {
+                            let i = base + Self.ring(j)
+                            sp[s].total &-= Int32(truncatingIfNeeded: cp[i])
+                            cp[i] = 0
+                            j += 1
+                        }
+                    }
+                    sp[s].head = b
+                }
+                if sp[s].head - b < n {
+                    cp[base + Self.ring(b)] &+= UInt32(truncatingIfNeeded: weight)
+                    sp[s].total &+= weight
+                    if t < sp[s].firstSinceReset { sp[s].firstSinceReset = t }
+                }
+                if t > sp[s].lastSeen { sp[s].lastSeen = t }
+                let total = Int(sp[s].total)
+                let episode = sp[s].episode
+                var above = false
+                if episode >= 0 {
+                    var recent = total
+                    if closeBuckets != Self.buckets {
+                        recent = 0
+                        let h = sp[s].head
+                        for j in 0..<closeBuckets { recent += Int(cp[base + Self.ring(h - Int64(j))]) }
+                    }
+                    above = recent >= close
+                }
+                return Step(slot: slot, count: total, episode: episode, above: above)
+            }
+        }
+    }
+
+    private mutating func countWithBaseline(_ slot: Int32, at t: Int64, weight: Int32) -> Step {
         let s = Int(slot)
         if slots[s].episode >= 0, t - slots[s].lastAbove >= horizon {
             slots[s].episode = -1
             reset(slot)
         }
-        if baseline != nil { tumble(slot, at: t) }
+        tumble(slot, at: t)
         let count = add(slot, at: t, weight: weight)
-        if baseline != nil { countTumble(slot, weight: weight) }
+        countTumble(slot, weight: weight)
         let episode = slots[s].episode
         return Step(slot: slot, count: count, episode: episode, above: episode >= 0 && recent(slot) >= threshold.close)
     }
