@@ -9,6 +9,8 @@ public final class Pipeline {
     public private(set) var counters = InputCounters()
     public private(set) var classifier: Classifier?
     public let correlator: FlowCorrelator?
+    /// Log-derived `mailflow` tests, one per interval.
+    public private(set) var mailflow: MailflowMonitor?
     /// The attack detectors (`detect`): episodes from the same events the correlator sees.
     public let detectors: Detectors?
     private var events: EventWriter?
@@ -22,6 +24,7 @@ public final class Pipeline {
         self.symbols = symbols
         classifier = rules.map { Classifier(rules: $0, symbols: symbols) }
         correlator = rules.map { FlowCorrelator(rules: $0, symbols: symbols, settings: flow) }
+        mailflow = rules.map { MailflowMonitor(rules: $0, intervalSeconds: flow.mailflowIntervalSeconds) }
         detectors = rules.map { Detectors(rules: $0, symbols: symbols, settings: detection, filterAddresses: flow.filterAddresses) }
         self.events = events
         self.messageSink = messageSink
@@ -44,8 +47,12 @@ public final class Pipeline {
         try events?.write(batch, events: eventBatch, classifier: classifier)
         if let correlator {
             correlator.consume(batch, eventBatch)
+            mailflow?.consume(batch, eventBatch, rules: correlator.rules)
             let finished = correlator.drain()
-            if !finished.isEmpty { try messageSink?(finished) }
+            if !finished.isEmpty {
+                mailflow?.account(finished)
+                try messageSink?(finished)
+            }
         }
         detectors?.consume(batch, eventBatch)
     }
@@ -58,13 +65,22 @@ public final class Pipeline {
 
     public func addJournalEntries(_ count: Int) { counters.journalEntries += count }
 
+    /// Journal entries with no MESSAGE (dropped) and messages cut at the length limit.
+    public func addJournalDrops(withoutMessage: Int, cut: Int) {
+        counters.journalEntriesWithoutMessage += withoutMessage
+        counters.framing.truncatedLines += cut
+    }
+
     public func sourceFailed() { counters.failedSources += 1 }
 
     public func finish() throws -> Int {
         if let correlator {
             correlator.finish()
             let finished = correlator.drain()
-            if !finished.isEmpty { try messageSink?(finished) }
+            if !finished.isEmpty {
+                mailflow?.account(finished)
+                try messageSink?(finished)
+            }
         }
         detectors?.finish()
         try events?.flush()
