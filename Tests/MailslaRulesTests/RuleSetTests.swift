@@ -115,3 +115,41 @@ import MailslaCore
 }
 
 import Foundation
+
+@Suite struct PrefilterTests {
+    @Test func aRuleIsTriedOnlyWhenItsRequiredLiteralIsThere() throws {
+        let file = """
+        programs: ["postfix*/smtp"]
+        rules:
+          - id: smtp.handoff
+            event: flow.delivery
+            pattern: '^%{QUEUEID}: to=<(?<recipient>[^<>]*)>.*status=(?<status>sent) .*queued as [0-9A-F]+\\)$'
+            requires: ["queued as "]
+            examples:
+              - line: 'Oct 30 13:08:09 mx1 postfix/smtp[1]: 6E06752608: to=<a@example.com>, relay=x, status=sent (250 Ok: queued as ABC123)'
+                fields: { queue_id: 6E06752608, status: sent }
+        """
+        let rules = try RuleSet(directory: writePack(["smtp.yaml": file]))
+        #expect(RuleVerifier(rules: rules).verify().failures.map(\.description) == [])
+        let symbols = SymbolTable()
+        var classifier = Classifier(rules: rules, symbols: symbols)
+        var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(2026)))
+        let miss = RuleVerifier(rules: rules).explain(
+            "Oct 30 13:08:09 mx1 postfix/smtp[1]: 6E06752608: to=<a@example.com>, relay=x, status=sent (250 Ok)",
+            parser: &parser, classifier: &classifier)
+        #expect(miss.ruleID == nil)
+        // The prefilter kept PCRE2 from even trying the line without the literal.
+        #expect(classifier.counters.tries == [0])
+    }
+
+    @Test func findLooksForTheWholeLiteral() {
+        let hay = Array("queued aqueued as 12".utf8)
+        let yes = Array("queued as ".utf8), no = Array("forwarded as ".utf8)
+        hay.withUnsafeBufferPointer { h in
+            yes.withUnsafeBufferPointer { #expect(Classifier.find($0, in: h.baseAddress!, h.count)) }
+            no.withUnsafeBufferPointer { #expect(!Classifier.find($0, in: h.baseAddress!, h.count)) }
+            // A literal that would run past the end is not found.
+            Array("as 123".utf8).withUnsafeBufferPointer { #expect(!Classifier.find($0, in: h.baseAddress!, h.count)) }
+        }
+    }
+}

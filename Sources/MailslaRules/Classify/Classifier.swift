@@ -24,6 +24,8 @@ public struct Classifier {
         let code: OpaquePointer
         let jit: Bool
         let kind: UInt16
+        /// The message must contain one of these before PCRE2 runs (empty: no prefilter).
+        let requires: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
     }
 
     public init(rules: RuleSet, symbols: SymbolTable) {
@@ -46,10 +48,26 @@ public struct Classifier {
         if index < dispatch.count, let known = dispatch[index] { return known }
         if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 16) }
         let list = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program)).map {
-            Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit, kind: rules.rules[$0].kind)
+            Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit, kind: rules.rules[$0].kind,
+                      requires: rules.requiredLiterals[$0])
         }
         dispatch[index] = list
         return list
+    }
+
+    /// Whether `literal` occurs in the message: `memchr` for its first byte, then `memcmp`.
+    @inline(__always)
+    static func find(_ literal: UnsafeBufferPointer<UInt8>, in message: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let n = literal.count
+        guard n > 0, n <= length, let first = literal.first, let needle = literal.baseAddress else { return n == 0 }
+        var start = 0
+        while start + n <= length {
+            guard let hit = memchr(message + start, Int32(first), length - n - start + 1) else { return false }
+            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - message
+            if memcmp(message + at, needle, n) == 0 { return true }
+            start = at + 1
+        }
+        return false
     }
 
     /// Classifies every record of `batch`, appending to `events`.
@@ -73,6 +91,9 @@ public struct Classifier {
                            captures: inout [Capture]) -> ClassifiedEvent? {
         for candidate in candidates(program) {
             let ruleIndex = candidate.rule
+            if !candidate.requires.isEmpty && !candidate.requires.contains(where: { Self.find($0, in: message, length) }) {
+                continue
+            }
             counters.tries[ruleIndex] += 1
             let result: PatternMatcher.Result
             if timing {

@@ -36,6 +36,9 @@ public final class RuleSet: @unchecked Sendable {
     private let mapNames: [String?]
     /// Each rule's capture groups and fields, apart from `rules` so a match copies no whole rule.
     public let captureLists: [[(group: Int, field: UInt16)]]
+    /// Each rule's required literals (`requires:`) as raw buffers this set owns, so the
+    /// classifier's prefilter touches no reference-counted storage.
+    let requiredLiterals: [UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>]
 
     public convenience init(directory: String) throws {
         try self.init(spec: RulePackLoader.load(directory: directory))
@@ -145,6 +148,22 @@ public final class RuleSet: @unchecked Sendable {
         }
         self.mapNames = mapNames
         captureLists = rules.map { $0.captures }
+        requiredLiterals = rules.map { rule in
+            let list = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: rule.spec.requires.count)
+            for (i, literal) in rule.spec.requires.enumerated() {
+                let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: literal.utf8.count)
+                _ = bytes.initialize(from: literal.utf8)
+                list[i] = UnsafeBufferPointer(bytes)
+            }
+            return UnsafeBufferPointer(list)
+        }
+    }
+
+    deinit {
+        for list in requiredLiterals {
+            for literal in list { literal.deallocate() }
+            list.deallocate()
+        }
     }
 
     /// The map that turns `field` of `rule` into a label, if the rule has one.

@@ -82,7 +82,7 @@ public enum RulePackLoader {
         for (k, v, _) in try top["fragments"].map({ try reader.stringMap($0, what: "fragments") }) ?? [] { fragments[k] = v }
         var rules: [RuleSpec] = []
         for ruleNode in try reader.sequence(top["rules"], "rules") {
-            let r = try reader.mapping(ruleNode, allowed: ["id", "event", "pattern", "transforms", "examples", "non_matches"],
+            let r = try reader.mapping(ruleNode, allowed: ["id", "event", "pattern", "requires", "transforms", "examples", "non_matches"],
                                        what: "a rule")
             let id = try reader.string(r["id"], "id")
             let event = try reader.string(r["event"], "event", rule: id)
@@ -111,10 +111,15 @@ public enum RulePackLoader {
                 }
                 examples.append(RuleExample(line: line, fields: fields))
             }
+            let requires = try reader.sequence(r["requires"], "requires", rule: id).map { node -> String in
+                let literal = try reader.string(node, "a required literal", rule: id)
+                guard !literal.isEmpty else { throw reader.fail(node, "a required literal must not be empty", rule: id) }
+                return literal
+            }
             let nonMatches = try reader.sequence(r["non_matches"], "non_matches", rule: id).map {
                 SourceLine(text: try reader.string($0, "a non-matching line", rule: id), line: reader.line($0))
             }
-            rules.append(RuleSpec(id: id, event: event, pattern: pattern, transforms: transforms, examples: examples,
+            rules.append(RuleSpec(id: id, event: event, pattern: pattern, requires: requires, transforms: transforms, examples: examples,
                                   nonMatches: nonMatches, file: reader.file, line: reader.line(ruleNode)))
         }
         return RuleFileSpec(path: reader.file, programs: programs, fragments: fragments, rules: rules)

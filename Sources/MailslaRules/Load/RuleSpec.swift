@@ -3,6 +3,8 @@ public struct RuleSpec: Sendable {
     public var id: String
     public var event: String
     public var pattern: String
+    /// A cheap prefilter: the message must contain one of these literals before PCRE2 runs.
+    public var requires: [String] = []
     public var transforms: [String: FieldTransform]
     public var examples: [RuleExample]
     public var nonMatches: [SourceLine]
