@@ -7,7 +7,7 @@ import Testing
     private func replayed() throws -> ReplayResult {
         var log = BuiltLog()
         log.postscreenBot("203.0.113.7", from: BuiltLog.at(10, 0), to: BuiltLog.at(10, 5), every: 2)
-        for i in 0..<10 {
+        for i in 0..<20 {
             log.add(BuiltLog.at(11, 0) + Int64(i),
                     "mx1 postfix/smtpd[1]: warning: unknown[198.51.100.9]: SASL LOGIN authentication failed: authentication failure, sasl_username=root")
         }
@@ -65,7 +65,7 @@ import Testing
         let result = try replayed()
         let text = ReplayReport(result: result, timeZoneName: "UTC").text()
         #expect(text.contains("attacks\n  E1   conn_flood          mx1  2026-03-14T10:00:00Z … 2026-03-14T10:05:01Z (6 min)  by 203.0.113.7 604"))
-        #expect(text.contains("  E2   auth_bruteforce     mx1  2026-03-14T11:00:00Z … 2026-03-14T11:00:09Z (1 min)  by 198.51.100.9 10  evidence auth.failure 10\n"))
+        #expect(text.contains("  E2   auth_bruteforce     mx1  2026-03-14T11:00:00Z … 2026-03-14T11:00:19Z (1 min)  by 198.51.100.9 20  evidence auth.failure 20\n"))
         let section = EpisodesReportSection(result: try #require(result.episodes))
         let explained = try #require(section.explain("E1"))
         #expect(explained.contains("opened: client 203.0.113.7 reached 60 events in 60 s (opens at 60)"))

@@ -19,11 +19,15 @@ struct DetectEngine {
     var all: [Detector] { [connFlood, authBruteforce, mailbomb, resourceExhaustion, synFlood] }
 
     private(set) var now: Int64 = .min
-    private var seen = SeenSet(bits: 17)
+    private let seen = SeenSet(bits: 17)
     /// Dovecot's per-attempt passdb failures not yet matched by the session's summary, per client.
     private var pendingAuth: [IPAddress: (count: Int32, time: Int64)] = [:]
     private var postscreen: [UInt32: Bool] = [:]
     private(set) var allowListed = 0
+    /// The last client address parsed, by its text (up to 16 bytes packed in two words):
+    /// a postscreen bot's lines name the same address back to back.
+    private var lastAddressText: (UInt64, UInt64, Int) = (0, 0, -1)
+    private var lastAddress: IPAddress?
     private(set) var finished = false
 
     // Family bits, in the order each detector lists its families.
@@ -128,7 +132,7 @@ struct DetectEngine {
                       let count = e.bytes(v.count).flatMap(Self.number), count >= settings.anvilConnectionRate
                 else { return }
             }
-            guard let ip = e.bytes(v.clientIP).flatMap({ IPAddress(bytes: $0) }) else {
+            guard let ip = e.bytes(v.clientIP).flatMap({ clientAddress($0) }) else {
                 if role == .connectionLimit { conn(nil, host, t, e, mask: Self.connLimits) }
                 return
             }
@@ -163,6 +167,20 @@ struct DetectEngine {
         case .flowClient, .flowQueued, .flowDelivery:
             flow(role, e, host, t)
         }
+    }
+
+    /// `IPAddress(bytes:)` with a one-entry cache, keyed by the text's first
+    /// and last eight bytes (two unaligned loads) and its length.
+    @inline(__always)
+    private mutating func clientAddress(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        guard bytes.count >= 8, bytes.count <= 16, let base = bytes.baseAddress else { return IPAddress(bytes: bytes) }
+        let raw = UnsafeRawPointer(base)
+        let a = raw.loadUnaligned(as: UInt64.self)
+        let b = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        if a == lastAddressText.0, b == lastAddressText.1, bytes.count == lastAddressText.2 { return lastAddress }
+        lastAddress = IPAddress(bytes: bytes)
+        lastAddressText = (a, b, bytes.count)
+        return lastAddress
     }
 
     private mutating func conn(_ ip: IPAddress?, _ host: UInt32, _ t: Int64, _ e: RawEvent, mask: UInt8) {

@@ -192,6 +192,8 @@ struct Detector {
     var tables: [WindowTable]
     /// Each family's open threshold, read on every event.
     let openAt: [Int]
+    /// Families switched on (an open threshold above 0).
+    let enabled: UInt8
     let settings: DetectionSettings
     let offenderRule: OffenderRule
     let targetRule: OffenderRule
@@ -220,6 +222,9 @@ struct Detector {
         scopes = families.map(\.scope)
         tables = families.map(\.table)
         openAt = families.map(\.table.threshold.open)
+        var enabled: UInt8 = 0
+        for (f, family) in families.enumerated() where family.table.threshold.open > 0 { enabled |= 1 << UInt8(f) }
+        self.enabled = enabled
         self.settings = settings
         self.kinds = kinds
         precondition(families.count <= Steps.capacity, "at most four families per detector")
@@ -238,7 +243,7 @@ struct Detector {
         let scopes = self.scopes
         var dropped = 0
         tables.withUnsafeMutableBufferPointer { tables in
-            var bits = mask
+            var bits = mask & enabled
             while bits != 0 {
                 let f = bits.trailingZeroBitCount
                 bits &= bits &- 1
@@ -331,10 +336,11 @@ struct Detector {
     private mutating func seed(_ episode: Int, family f: Int, slot s: Int32, since start: Int64, event: Evidence,
                                label: () -> String?) {
         let key = tables[f][s].key
+        let perEvent = tables[f].threshold.countsEvents
         let serial = open[episode].serial
         let host = open[episode].host
         let scope = scopes[f]
-        // Newest first; the ring is in arrival order, so stop a minute (of
+        // Newest first; the ring is in arrival order, so stop a few seconds (of
         // tolerated disorder) before the window began.
         var matched = 0
         var n = 0
@@ -343,16 +349,16 @@ struct Detector {
             i = i == 0 ? ring.count - 1 : i - 1
             n += 1
             let note = ring[i]
-            if note.time < start - 60_000_000 { break }
+            if note.time < start - 5_000_000 { break }
             guard note.host == host, note.time >= start, scope.key(note, family: UInt8(f)) == key else { continue }
-            matched += Int(note.weight)
+            matched += perEvent ? 1 : Int(note.weight)
             if attributed[i] == serial { continue }
             let known = ringLabels[i]
             attribute(episode, note, label: { known ?? (note.name == event.name ? label() : nil) })
             attributed[i] = serial
         }
         // The window before this event, less what the ring gave.
-        let missing = Int(tables[f][s].total - event.weight) - matched
+        let missing = Int(tables[f][s].total - (perEvent ? 1 : event.weight)) - matched
         if missing > 0 {
             var lump = event
             lump.weight = Int32(missing)

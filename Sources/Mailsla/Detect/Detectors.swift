@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailslaCore
 import MailslaRules
 
@@ -93,24 +98,33 @@ public final class Detectors {
 
 /// Queue files and deliveries seen recently, in fixed memory: a
 /// direct-mapped table of 64-bit hashes. A collision forgets the older
-/// entry, so a repeat may now and then count twice; it never grows.
+/// entry, so a repeat may now and then count twice; it never grows. The
+/// table comes from calloc, so pages the run never touches cost nothing.
 struct SeenSet {
-    private var slots: [UInt64]
+    private final class Storage {
+        let slots: UnsafeMutablePointer<UInt64>
+        init(count: Int) {
+            slots = calloc(count, MemoryLayout<UInt64>.stride)!.assumingMemoryBound(to: UInt64.self)
+        }
+        deinit { free(slots) }
+    }
+
+    private let storage: Storage
     private let mask: Int
 
     init(bits: Int) {
-        slots = Array(repeating: 0, count: 1 << bits)
+        storage = Storage(count: 1 << bits)
         mask = (1 << bits) - 1
     }
 
-    func contains(_ h: UInt64) -> Bool { slots[Int(truncatingIfNeeded: h) & mask] == h }
+    func contains(_ h: UInt64) -> Bool { storage.slots[Int(truncatingIfNeeded: h) & mask] == h }
 
     /// Records `h`; false when it was already there.
     @discardableResult
-    mutating func insert(_ h: UInt64) -> Bool {
+    func insert(_ h: UInt64) -> Bool {
         let i = Int(truncatingIfNeeded: h) & mask
-        if slots[i] == h { return false }
-        slots[i] = h
+        if storage.slots[i] == h { return false }
+        storage.slots[i] = h
         return true
     }
 }

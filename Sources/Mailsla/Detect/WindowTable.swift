@@ -21,7 +21,7 @@ struct WindowSlot {
     /// Index of the newest bucket (time / bucket width).
     var head: Int64 = .min
     var total: Int32 = 0
-    /// The first event since the window was last reset.
+    /// The first event since the window was last empty (or reset).
     var firstSinceReset: Int64 = .max
     var lastSeen: Int64 = .min
     /// The last event that kept the key at or above its close threshold while hot.
@@ -194,6 +194,7 @@ struct WindowTable {
                 j += 1
             }
         }
+        if slots[s].total == 0 { slots[s].firstSinceReset = .max }
         slots[s].head = b
     }
 
@@ -213,8 +214,9 @@ struct WindowTable {
     /// adds. Nil when the table is full of hot keys. The common case (no
     /// baseline) runs on raw buffers: this is the detectors' inner loop.
     @inline(__always)
-    mutating func count(_ key: DetectKey, at t: Int64, weight: Int32) -> Step? {
+    mutating func count(_ key: DetectKey, at t: Int64, weight eventWeight: Int32) -> Step? {
         guard let slot = slot(key, now: t) else { return nil }
+        let weight = threshold.countsEvents ? 1 : eventWeight
         if baseline != nil { return countWithBaseline(slot, at: t, weight: weight) }
         let s = Int(slot)
         let b = bucket(t)
@@ -244,6 +246,8 @@ struct WindowTable {
                             j += 1
                         }
                     }
+                    // An emptied window forgets when its evidence began.
+                    if sp[s].total == 0 { sp[s].firstSinceReset = .max }
                     sp[s].head = b
                 }
                 if sp[s].head - b < n {
@@ -319,7 +323,7 @@ struct WindowTable {
     }
 
     /// When the events now in the window began: the first non-empty bucket, or
-    /// the first event since the last reset if that is later.
+    /// the first event since the window was last empty if that is later.
     func windowStart(_ slot: Int32) -> Int64 {
         let s = Int(slot)
         let head = slots[s].head
