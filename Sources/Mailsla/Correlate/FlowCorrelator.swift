@@ -89,15 +89,15 @@ public final class FlowCorrelator {
             health.countReject(label: e.label(vocabulary.reason), host: host)
             return
         case .client:
-            guard let (key, qid) = key(e, host) else { return }
-            let hop = startHop(key, qid, at: t)
+            guard let (key, capture) = key(e, host) else { return }
+            let hop = startHop(key, e.string(capture), at: t)
             hop.clientHost = e.text(vocabulary.clientHost)
             hop.clientIP = e.text(vocabulary.clientIP)
             hop.saslUsername = e.text(vocabulary.saslUsername)
             hop.localClient = settings.isLocal(hop.clientIP)
         case .pickup:
-            guard let (key, qid) = key(e, host) else { return }
-            let hop = startHop(key, qid, at: t)
+            guard let (key, capture) = key(e, host) else { return }
+            let hop = startHop(key, e.string(capture), at: t)
             hop.pickedUp = true
             if let sender = e.text(vocabulary.sender) { hop.sender = sender }
         case .messageID:
@@ -235,31 +235,32 @@ public final class FlowCorrelator {
         return name
     }
 
-    private func key(_ e: EventView, _ host: Symbol) -> (QueueKey, String)? {
+    /// The event's queue id as a key; its text is made only when a hop is created.
+    private func key(_ e: EventView, _ host: Symbol) -> (QueueKey, Capture)? {
         guard let field = vocabulary.queueID, let capture = e.capture(field) else { return nil }
-        return (QueueKey(host: host, bytes: e.bytes(capture)), e.string(capture))
+        return (QueueKey(host: host, bytes: e.bytes(capture)), capture)
     }
 
     /// The live hop of the event's queue id; creates one (a message whose start was not in the input) if asked.
     @discardableResult
     private func hop(_ e: EventView, _ host: Symbol, at t: Int64, create: Bool = true) -> Hop? {
-        guard let (key, qid) = key(e, host) else { return nil }
+        guard let (key, capture) = key(e, host) else { return nil }
         if let hop = hops[key] {
             hop.lastSeen = max(hop.lastSeen, t)
             return hop
         }
         guard create else { return nil }
         health.partialMessages += 1
-        return startHop(key, qid, at: t)
+        return startHop(key, e.string(capture), at: t)
     }
 
     /// A new lifetime for a queue id: a reused id whose previous life ended starts a new message.
-    private func startHop(_ key: QueueKey, _ qid: String, at t: Int64) -> Hop {
+    private func startHop(_ key: QueueKey, _ qid: @autoclosure () -> String, at t: Int64) -> Hop {
         if let existing = hops[key], existing.ended == nil {
             existing.lastSeen = max(existing.lastSeen, t)
             return existing
         }
-        let hop = Hop(key: key, queueID: qid, time: t)
+        let hop = Hop(key: key, queueID: qid(), time: t)
         let message = FlowMessage(id: nextID)
         nextID += 1
         message.hops.append(hop)
