@@ -6,7 +6,7 @@ import Yams
 /// Reads `mailsla.yaml` strictly: an unknown key, a wrong type or a bad
 /// value is refused with the file, the line and what to write instead.
 public enum ConfigLoader {
-    static let topKeys: Set<String> = ["timezone", "rules", "sources", "flow", "sla", "store", "listen"]
+    static let topKeys: Set<String> = ["timezone", "rules", "sources", "flow", "sla", "detection", "store", "listen"]
 
     public static func load(path: String) throws -> Configuration {
         let text: String
@@ -67,6 +67,7 @@ public enum ConfigLoader {
         }
         if let n = top["flow"] { try applyFlow(n, r, to: &c.flow) }
         if let n = top["sla"] { try applySLA(n, r, to: &c.sla) }
+        if let n = top["detection"] { try applyDetection(n, r, to: &c.detection) }
     }
 
     private static func applyFlow(_ node: Node, _ r: YAMLReader, to f: inout FlowSettings) throws {
@@ -128,6 +129,63 @@ public enum ConfigLoader {
             let w = try r.mapping(n, allowed: ["start", "end", "reason"], what: "an exclusion")
             p.manualExclusions.append(try window(w, n, r, reason: try r.string(w["reason"], "reason")))
         }
+    }
+
+    /// The detector families a configuration may tune, by their key in `detection:` (read-only tables).
+    nonisolated(unsafe) static let windowFamilies: [(String, WritableKeyPath<DetectionSettings, WindowThreshold>)] = [
+        ("conn_per_client", \.connPerClient), ("conn_per_network", \.connPerNetwork), ("conn_per_server", \.connPerServer),
+        ("conn_limits", \.connLimits), ("auth_per_client", \.authPerClient), ("auth_per_client_slow", \.authPerClientSlow),
+        ("auth_per_user", \.authPerUser), ("auth_per_user_slow", \.authPerUserSlow),
+        ("resource_exhaustion", \.resourceExhaustion), ("syn_flood", \.synFlood),
+    ]
+    nonisolated(unsafe) static let baselineFamilies: [(String, WritableKeyPath<DetectionSettings, BaselineThreshold>)] = [
+        ("mailbomb_per_recipient", \.mailbombPerRecipient), ("mailbomb_per_sender", \.mailbombPerSender),
+        ("mailbomb_per_sasl_user", \.mailbombPerSASLUser),
+    ]
+
+    private static func applyDetection(_ node: Node, _ r: YAMLReader, to d: inout DetectionSettings) throws {
+        let allowed = Set(["trusted_networks", "monitors", "probes", "allowed_names", "network_prefix_v4",
+                           "network_prefix_v6", "anvil_connection_rate"]
+            + windowFamilies.map(\.0) + baselineFamilies.map(\.0))
+        let m = try r.mapping(node, allowed: allowed, what: "detection")
+        func list(_ key: String) throws -> [String]? {
+            try m[key].map { try r.sequence($0, "detection.\(key)").map { try r.string($0, "an entry of detection.\(key)") } }
+        }
+        if let v = try list("trusted_networks") { d.trustedNetworks = v }
+        if let v = try list("monitors") { d.monitorAddresses = v }
+        if let v = try list("probes") { d.probeAddresses = v }
+        if let v = try list("allowed_names") { d.allowedNames = v }
+        if let n = m["network_prefix_v4"] { d.networkPrefixV4 = try integer(n, r, "detection.network_prefix_v4", min: 8) }
+        if let n = m["network_prefix_v6"] { d.networkPrefixV6 = try integer(n, r, "detection.network_prefix_v6", min: 16) }
+        if let n = m["anvil_connection_rate"] { d.anvilConnectionRate = try integer(n, r, "detection.anvil_connection_rate", min: 1) }
+        for (key, path) in windowFamilies {
+            if let n = m[key] { try applyWindow(n, r, "detection.\(key)", to: &d[keyPath: path], extra: []) }
+        }
+        for (key, path) in baselineFamilies {
+            guard let n = m[key] else { continue }
+            try applyWindow(n, r, "detection.\(key)", to: &d[keyPath: path].window, extra: ["factor", "half_life"])
+            let b = try r.mapping(n, allowed: ["window", "open", "close", "quiet", "factor", "half_life"], what: "detection.\(key)")
+            if let f = b["factor"] {
+                guard let value = f.float, value >= 1 else { throw r.fail(f, "detection.\(key).factor must be a number ≥ 1") }
+                d[keyPath: path].factor = value
+            }
+            if let h = b["half_life"] { d[keyPath: path].halfLifeSeconds = Int64(try duration(h, r, "detection.\(key).half_life")) }
+        }
+    }
+
+    /// `{window, open, close, quiet}` of one detector family; keys left out keep their defaults.
+    private static func applyWindow(_ node: Node, _ r: YAMLReader, _ what: String, to w: inout WindowThreshold,
+                                    extra: [String]) throws {
+        let m = try r.mapping(node, allowed: Set(["window", "open", "close", "quiet"] + extra), what: what)
+        if let n = m["window"] {
+            let seconds = Int64(try duration(n, r, "\(what).window"))
+            if w.closeWindowSeconds == w.windowSeconds { w.closeWindowSeconds = seconds }
+            w.windowSeconds = seconds
+        }
+        if let n = m["open"] { w.open = try integer(n, r, "\(what).open", min: 1) }
+        if let n = m["close"] { w.close = try integer(n, r, "\(what).close", min: 1) }
+        if let n = m["quiet"] { w.quietSeconds = Int64(try duration(n, r, "\(what).quiet")) }
+        if w.close > w.open { throw r.fail(node, "\(what): close (\(w.close)) must not be above open (\(w.open))") }
     }
 
     private static func window(_ w: [String: Node], _ node: Node, _ r: YAMLReader, reason: String) throws -> DeclaredWindow {

@@ -12,6 +12,8 @@ public struct Configuration: Sendable {
     public var rulesDirectory: String?
     public var flow = FlowSettings()
     public var sla = SLAPolicy()
+    /// Attack-detection thresholds and allow-lists.
+    public var detection = DetectionSettings()
     /// Log files to read when no paths are given on the command line (and, later, to follow).
     public var files: [String] = []
     /// Journal matches (`FIELD=value`) and units.

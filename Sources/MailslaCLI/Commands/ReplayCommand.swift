@@ -78,6 +78,7 @@ struct ReplayCommand: ParsableCommand {
         options.sla = configuration.sla
         options.sla.timeZone = options.timeZone
         options.flow = configuration.flow
+        options.detection = configuration.detection
         options.probePaths = probes.isEmpty ? configuration.probes : probes
         options.period = try period(zone: options.timeZone)
         options.eventsPath = events
