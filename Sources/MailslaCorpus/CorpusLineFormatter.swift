@@ -60,7 +60,7 @@ public struct CorpusLineFormatter {
             names.write(hostBase + Int32(line.host), into: &out)
             out.append("\n_TRANSPORT=syslog\nPRIORITY=6\nSYSLOG_FACILITY=")
             let program = Program(rawValue: UInt8(line.program))!
-            out.append(program == .cron ? "9" : program == .sshd ? "10" : "2")
+            out.append(program == .cron ? "9" : program == .sshd ? "10" : program == .kernel ? "0" : "2")
             out.append("\nSYSLOG_IDENTIFIER=")
             names.write(programBase + Int32(line.program), into: &out)
             out.append("\n_PID=")

@@ -20,6 +20,9 @@ public struct CorpusOptions: Sendable, Equatable {
     /// Length of the span in days; every line falls inside [start, start + days).
     public var days = 1
     public var format: CorpusFormat = .rfc3164
+    /// Attacks, look-alikes and probe results injected on top of the background
+    /// (ScenarioOptions.swift). Their lines come on top of `lines`; empty by default.
+    public var scenarios = ScenarioOptions()
 
     /// 2026-11-01T00:00:00Z.
     public static let defaultStart: Int64 = 1_793_491_200 * 1_000_000
@@ -46,5 +49,6 @@ public struct CorpusOptions: Sendable, Equatable {
         if Int64(lines) > Int64(days) * 86_400 * 2_000 {
             throw .invalidOptions("--lines \(lines) in \(days) day(s) is more than 2000 lines a second: give more --days.")
         }
+        try scenarios.validate(self)
     }
 }

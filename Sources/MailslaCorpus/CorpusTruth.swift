@@ -32,6 +32,13 @@ public struct CorpusTruth: Codable, Sendable, Equatable {
     public var outcomes: Outcomes
     public var messages: [Message]
     public var rejects: [Reject]
+    /// Injected attacks, look-alikes and probe results (ScenarioTruth.swift); nil without scenarios.
+    public var attacks: [Attack]? = nil
+    public var lookalikes: [Lookalike]? = nil
+    public var probes: Probes? = nil
+    public var incidents: [Incident]? = nil
+    /// By service name, and `server`.
+    public var availability: [String: Availability]? = nil
 
     public struct File: Codable, Sendable, Equatable {
         public var path: String
@@ -127,6 +134,7 @@ public struct CorpusTruth: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, seed, format, lines, bytes, files, outcomes, messages, rejects
+        case attacks, lookalikes, probes, incidents, availability
         case spanStart = "span_start", spanEnd = "span_end", timePrecision = "time_precision"
         case firstTime = "first_time", lastTime = "last_time"
         case firstTimeMicros = "first_time_us", lastTimeMicros = "last_time_us"
@@ -238,6 +246,7 @@ extension CorpusTruth {
             o.close(&out)
         }
         out.append("]")
+        writeScenarioSections(&w, &out)
         w.close(&out)
         out.append(UInt8(ascii: "\n"))
         return out.bytes

@@ -239,6 +239,8 @@ extension MailSimulator {
             out.appendDecimal(step.aux)
             out.append(" at ")
             TimeText.writeRFC3164(TimeText.parts(micros: step.time - 30_000_000), into: &out)
+        case .scenario:
+            writeScenario(step, f, into: &out)
         }
     }
 

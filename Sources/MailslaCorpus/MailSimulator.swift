@@ -51,6 +51,8 @@ public struct MailSimulator {
     /// The slot and step count of the flow being planned.
     private var building: Int32 = 0
     private var buildCount = 0
+    /// Injected attacks and look-alikes (MailSimulator+Scenario.swift); nil without scenarios.
+    var scenario: ScenarioRunner?
 
     static let stepsPerFlow = 96
     /// Roughly the mean lines per flow; only spreads flow starts, exactness does not depend on it.
@@ -78,18 +80,20 @@ public struct MailSimulator {
             inodes.append(UInt32(0x10000 + random.below(0x60000)))
         }
         nextStart = clock.time(at: random.unit() * Self.meanFlowLines / Double(options.lines))
+        if !options.scenarios.isEmpty { scenario = try ScenarioRunner(options: options, vocabulary: vocabulary) }
     }
 
-    /// The next line in time order, or nil after `options.lines` lines.
+    /// The next line in time order, or nil after `options.lines` lines (and the scenarios' lines).
     public mutating func next() -> SimulatedLine? {
         if releaseAfterWrite >= 0 {
             freeSlots.append(releaseAfterWrite)
             releaseAfterWrite = -1
         }
-        guard emitted < options.lines else { return nil }
+        guard emitted < options.lines || scenario != nil else { return nil }
         while planned < options.lines, heap.isEmpty || nextStart <= heap.minTime! {
             startFlow()
         }
+        if scenario != nil { startDueScenarioFlows() }
         guard let top = heap.popMin() else { return nil }
         let slot = Int(top.slot)
         let index = flows[slot].cursor
@@ -146,6 +150,34 @@ public struct MailSimulator {
         let u = (Double(planned) + random.unit() * Self.meanFlowLines) / Double(options.lines)
         nextStart = max(clock.time(at: u), start)
     }
+
+    /// Scenario hook: starts one flow outside the line budget (an injected attack
+    /// or look-alike): its lines come on top of `options.lines` and do not move the
+    /// diurnal clock. `plan` adds at least one step. Returns the flow's line count.
+    mutating func startExtraFlow(_ plan: (inout MailSimulator, inout Flow) -> Void) -> Int {
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = Int32(flows.count)
+            flows.append(Flow())
+            steps.append(contentsOf: repeatElement(Step.empty, count: Self.stepsPerFlow))
+        }
+        building = slot
+        buildCount = 0
+        var flow = Flow()
+        plan(&self, &flow)
+        precondition(buildCount > 0, "an extra flow without lines")
+        sortSteps(slot: Int(slot), count: buildCount)
+        flow.stepCount = buildCount
+        flow.cursor = 0
+        flows[Int(slot)] = flow
+        heap.push(time: steps[Int(slot) * Self.stepsPerFlow].time, slot: slot)
+        return buildCount
+    }
+
+    /// The time of the next line the heap holds (scenario hook).
+    var nextLineTime: Int64? { heap.minTime }
 
     private mutating func pickKind() -> FlowKind {
         switch random.below(1000) {

@@ -17,6 +17,8 @@ enum StepKind: UInt8 {
     case cronSessionOpened, cronCommand, cronSessionClosed
     case sshInvalidUser, sshClosedPreauth, sshAccepted, sshSessionOpened, sshDisconnected, sshSessionClosed
     case anvilRate, anvilCount, anvilCache
+    /// An injected attack or look-alike line: detail = `ScenarioLine` (MailSimulator+Scenario.swift).
+    case scenario
 }
 
 /// How one delivery attempt ended, and so what its `status=` text says.

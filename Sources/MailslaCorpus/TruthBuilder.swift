@@ -48,7 +48,7 @@ struct TruthBuilder {
         let rejects = recorded.rejects.map { r in
             CorpusTruth.Reject(host: r.host.name, time: time(r.time), client: text.string(r.clientAddress), reason: r.reason.name)
         }
-        return CorpusTruth(
+        var truth = CorpusTruth(
             schema: CorpusTruth.schemaName, seed: options.seed, format: options.format.rawValue,
             lines: byProgram.reduce(0, +), bytes: files.reduce(0) { $0 + $1.bytes },
             spanStart: TimeText.rfc3339(micros: options.start), spanEnd: TimeText.rfc3339(micros: options.end),
@@ -56,5 +56,7 @@ struct TruthBuilder {
             firstTime: seen ? time(first) : nil, lastTime: seen ? time(last) : nil,
             firstTimeMicros: seen ? formatter.loggedTime(first) : nil, lastTimeMicros: seen ? formatter.loggedTime(last) : nil,
             files: files, byProgram: programs, byHost: hosts, outcomes: outcomes, messages: messages, rejects: rejects)
+        addScenarios(to: &truth)
+        return truth
     }
 }

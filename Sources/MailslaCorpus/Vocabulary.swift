@@ -2,6 +2,8 @@
 enum Program: UInt8, CaseIterable {
     case postscreen, smtpd, submissionSmtpd, reinjectSmtpd, cleanup, qmgr, smtp, lmtp, local, bounce, pickup
     case anvil, amavis, dovecot, cron, sshd
+    /// Written by injected scenarios only (MailSimulator+Scenario.swift).
+    case kernel, master
 
     /// The syslog tag (`SYSLOG_IDENTIFIER`).
     var tag: String {
@@ -22,11 +24,17 @@ enum Program: UInt8, CaseIterable {
         case .dovecot: "dovecot"
         case .cron: "CRON"
         case .sshd: "sshd"
+        case .kernel: "kernel"
+        case .master: "postfix/master"
         }
     }
 
-    /// Dovecot logs through its own log process without a `[pid]` in the syslog tag.
-    var tagHasPID: Bool { self != .dovecot }
+    /// The background's programs: the vocabulary's first strings, so their text ids
+    /// (which some lines use as values) stay put when scenario programs are added.
+    static let background = allCases.filter { $0 != .kernel && $0 != .master }
+
+    /// Dovecot logs through its own log process without a `[pid]` in the syslog tag; the kernel has none.
+    var tagHasPID: Bool { self != .dovecot && self != .kernel }
 }
 
 /// The hosts of the simulated site and what runs on each.
@@ -96,7 +104,7 @@ struct Vocabulary {
 
     init() {
         var b = TextTable.Builder()
-        programTags = b.add(Program.allCases.map(\.tag))
+        programTags = b.add(Program.background.map(\.tag))
         hostNames = b.add(Host.allCases.map(\.name))
         hostFQDNs = b.add(Host.allCases.map(\.fqdn))
         hostAddresses = b.add(Host.allCases.map(\.address))
