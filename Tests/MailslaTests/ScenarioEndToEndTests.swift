@@ -111,13 +111,4 @@ struct ScenarioEndToEndTests {
         #expect(run.unexplainedEpisodes.isEmpty, "\(run.unexplainedEpisodes.map(ScenarioRun.describe))")
         try expectSLAMatchesTruth(run)
     }
-
-    @Test("what a month costs in this build (printed, not judged: parallel tests share the CPU)")
-    func cost() throws {
-        for (name, month) in [("attacked", attackedMonth), ("quiet", quietMonth)] {
-            let run = try month.get()
-            print("scenario month \(name): \(run.truth.lines) lines, generated in \(String(format: "%.1f", run.seconds.generate)) s, "
-                  + "replayed in \(String(format: "%.1f", run.seconds.replay)) s")
-        }
-    }
 }
