@@ -49,7 +49,7 @@ let package = Package(
         // Stage-by-stage throughput, run on demand in release mode (never part of `swift test`).
         .executableTarget(
             name: "mailsla-bench",
-            dependencies: ["Mailsla", "MailslaCorpus"],
+            dependencies: ["Mailsla", "MailslaCorpus", "MailslaRules"],
             path: "Benchmarks/mailsla-bench"
         ),
 

@@ -14,6 +14,7 @@ import MailslaCore
 import MailslaCorpus
 import MailslaInput
 import MailslaJournal
+import MailslaRules
 
 struct Arguments {
     var runs = 5
@@ -24,6 +25,7 @@ struct Arguments {
     var journalDirectory: String?
     var generateLines = 1_000_000
     var stages: [String]?
+    var rules = "rules"
 
     init(_ argv: [String]) {
         var i = 1
@@ -42,6 +44,7 @@ struct Arguments {
             case "--journal-dir": journalDirectory = value()
             case "--generate-lines": generateLines = Int(value()) ?? { fail("--generate-lines needs a number") }()
             case "--stages": stages = value().split(separator: ",").map(String.init)
+            case "--rules": rules = value()
             case "-h", "--help":
                 print("usage: mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR] [--generate-lines N]")
                 print("stages: \(Stage.allCases.map(\.rawValue).joined(separator: ","))")
@@ -73,6 +76,12 @@ enum Stage: String, CaseIterable {
     case parse = "frame+parse"
     /// + InputCounters: what `replay --no-rules` does per record.
     case count = "frame+parse+count"
+    /// + Classifier with the shipped pack: program dispatch and PCRE2 JIT.
+    case classify = "frame+parse+classify"
+    /// + FlowCorrelator: messages across the filter hop.
+    case correlate = "+correlate"
+    /// The whole Pipeline (count, classify, correlate, mailflow, detect): what `replay` runs per batch.
+    case pipeline = "+detect (pipeline)"
     /// gzip input: read + inflate + frame + parse.
     case gzip = "gzip+frame+parse"
     /// JournalReader over a journal directory: entries into record batches.
@@ -84,7 +93,7 @@ enum Stage: String, CaseIterable {
 
     var input: String {
         switch self {
-        case .read, .frame, .parse, .count: "log"
+        case .read, .frame, .parse, .count, .classify, .correlate, .pipeline: "log"
         case .gzip: "gzip"
         case .journal, .journalCount: "journal"
         case .generate: "none"
@@ -113,6 +122,42 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
             if n == 0 { break }
             work.bytes += n
         }
+        return work
+    case .classify, .correlate, .pipeline:
+        let text = try TextInput.open(.file(args.log!))
+        var framer = LineFramer(blockSize: 1 << 20)
+        let symbols = SymbolTable()
+        let rules = try RuleSet(directory: args.rules)
+        var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(args.year)))
+        var classifier = Classifier(rules: rules, symbols: symbols)
+        let correlator = FlowCorrelator(rules: rules, symbols: symbols)
+        let pipeline = Pipeline(symbols: symbols, rules: rules)
+        var malformed = MalformedCounts()
+        var batch = RecordBatch()
+        var events = EventBatch()
+        var work = Work()
+        while true {
+            let n = try framer.fill { try text.stream.read(into: $0) }
+            let lines = framer.takeLines(atEnd: n == 0)
+            work.lines += lines.lines.count
+            if !lines.lines.isEmpty {
+                parser.parse(lines, into: &batch, malformed: &malformed)
+                switch stage {
+                case .pipeline:
+                    try pipeline.process(batch)
+                case .correlate:
+                    classifier.classify(batch, into: &events)
+                    correlator.consume(batch, events)
+                    _ = correlator.drain()
+                default:
+                    classifier.classify(batch, into: &events)
+                }
+            }
+            if n == 0 { break }
+        }
+        if stage == .pipeline { _ = try pipeline.finish() }
+        if stage == .correlate { correlator.finish() }
+        work.bytes = framer.counters.bytes
         return work
     case .frame, .parse, .count, .gzip:
         let path = stage == .gzip ? args.gzip! : args.log!
