@@ -12,30 +12,7 @@ func detect(_ lines: [String], settings: DetectionSettings = DetectionSettings()
 /// As `detect`, and the stage itself for inspecting its tables.
 func detectWithStage(_ lines: [String], settings: DetectionSettings = DetectionSettings(), year: Int = 2026,
                      flow: FlowSettings = FlowSettings()) -> (DetectionResult, Detectors) {
-    let symbols = SymbolTable()
-    let pipeline = Pipeline(symbols: symbols, rules: shippedRules, flow: flow, detection: settings)
-    var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(year)))
-    var framer = LineFramer()
-    var batch = RecordBatch()
-    var malformed = MalformedCounts()
-    // Several batches, as a real source hands them over.
-    var start = 0
-    while start < lines.count {
-        let chunk = lines[start..<min(lines.count, start + 5000)]
-        start += chunk.count
-        let text = chunk.joined(separator: "\n") + "\n"
-        for framed in text.utf8.withContiguousStorageIfAvailable({ framer.append(UnsafeRawBufferPointer($0)) }) ?? [] {
-            parser.parse(framed, into: &batch, malformed: &malformed)
-            try! pipeline.process(batch)
-        }
-    }
-    let last = framer.takeLines(atEnd: true)
-    if !last.lines.isEmpty {
-        parser.parse(last, into: &batch, malformed: &malformed)
-        try! pipeline.process(batch)
-    }
-    _ = try! pipeline.finish()
-    precondition(malformed.total == 0, "test lines must parse")
+    let (_, pipeline) = runPipeline(lines, year: year, settings: flow, detection: settings)
     return (pipeline.detectors!.result, pipeline.detectors!)
 }
 

@@ -16,21 +16,28 @@ func correlate(_ lines: [String], year: Int = 2026, settings: FlowSettings = Flo
     return (records, pipeline.correlator!.health)
 }
 
-/// Runs log lines through the whole pipeline; returns the finished records and the pipeline.
-func runPipeline(_ lines: [String], year: Int = 2026, settings: FlowSettings = FlowSettings())
-    -> (records: [MessageRecord], pipeline: Pipeline) {
+/// Runs log lines through the whole pipeline, in batches of at most 5,000 lines as a real
+/// source hands them over; returns the finished records and the pipeline.
+func runPipeline(_ lines: [String], year: Int = 2026, settings: FlowSettings = FlowSettings(),
+                 detection: DetectionSettings = DetectionSettings()) -> (records: [MessageRecord], pipeline: Pipeline) {
     let symbols = SymbolTable()
     final class Collector: @unchecked Sendable { var records: [MessageRecord] = [] }
     let collector = Collector()
-    let pipeline = Pipeline(symbols: symbols, rules: shippedRules, flow: settings, messageSink: { collector.records += $0 })
+    let pipeline = Pipeline(symbols: symbols, rules: shippedRules, flow: settings, detection: detection,
+                            messageSink: { collector.records += $0 })
     var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(year)))
     var framer = LineFramer()
-    let text = lines.joined(separator: "\n") + "\n"
     var batch = RecordBatch()
     var malformed = MalformedCounts()
-    for lines in text.utf8.withContiguousStorageIfAvailable({ framer.append(UnsafeRawBufferPointer($0)) }) ?? [] {
-        parser.parse(lines, into: &batch, malformed: &malformed)
-        try! pipeline.process(batch)
+    var start = 0
+    while start < lines.count {
+        let chunk = lines[start..<min(lines.count, start + 5000)]
+        start += chunk.count
+        let text = chunk.joined(separator: "\n") + "\n"
+        for framed in text.utf8.withContiguousStorageIfAvailable({ framer.append(UnsafeRawBufferPointer($0)) }) ?? [] {
+            parser.parse(framed, into: &batch, malformed: &malformed)
+            try! pipeline.process(batch)
+        }
     }
     let last = framer.takeLines(atEnd: true)
     if !last.lines.isEmpty {
