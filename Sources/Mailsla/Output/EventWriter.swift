@@ -58,14 +58,10 @@ public final class EventWriter {
                 json.endLine()
             }
         }
-        if json.buffer.count >= 256 * 1024 { try flush() }
+        try output.drain(&json, atLeast: 256 * 1024)
     }
 
-    public func flush() throws {
-        guard !json.buffer.isEmpty else { return }
-        try output.write(json.buffer)
-        json.reset()
-    }
+    public func flush() throws { try output.drain(&json) }
 
     private func programName(_ symbol: Symbol) -> ProgramName {
         if let known = programs[symbol] { return known }

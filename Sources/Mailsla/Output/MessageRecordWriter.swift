@@ -71,14 +71,10 @@ public final class MessageRecordWriter {
             json.endObject()
             json.endLine()
         }
-        if json.buffer.count >= 256 * 1024 { try flush() }
+        try output.drain(&json, atLeast: 256 * 1024)
     }
 
-    public func flush() throws {
-        guard !json.buffer.isEmpty else { return }
-        try output.write(json.buffer)
-        json.reset()
-    }
+    public func flush() throws { try output.drain(&json) }
 
     private func optional(_ key: StaticString, _ value: String?) {
         json.key(key)

@@ -1,3 +1,4 @@
+import MailslaCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +25,13 @@ public final class OutputFile {
     }
 
     deinit { if owns { close(fd) } }
+
+    /// Writes what `json` holds once it reaches `threshold` bytes (0: whatever it holds), then empties it.
+    public func drain(_ json: inout JSONLineWriter, atLeast threshold: Int = 0) throws {
+        guard !json.buffer.isEmpty, json.buffer.count >= threshold else { return }
+        try write(json.buffer)
+        json.reset()
+    }
 
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { raw in
