@@ -60,56 +60,30 @@ public struct Replay {
         let invalid = try pipeline.finish()
         try messages?.flush()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        var result = ReplayResult(counters: pipeline.counters, symbols: symbols, sources: sources, errors: errors,
-                                  elapsedSeconds: elapsed)
-        result.classification = pipeline.classifier.map { ($0.rules, $0.counters) }
-        result.flow = pipeline.correlator?.health
-        result.mailflowTests = pipeline.mailflow?.tests() ?? []
-        result.episodes = pipeline.detectors?.result
-        try evaluateAgreement(into: &result)
+        var result = pipeline.result(sources: sources, errors: errors, elapsedSeconds: elapsed)
+        let probeData = readProbes(into: &result)
+        Agreement(policy: options.sla, period: options.period, timeZone: options.timeZone)
+            .evaluate(probeData, into: &result)
         result.invalidUTF8Values = invalid
         return result
     }
 
-    /// Reads the probe files, settles the period and computes the SLA figures.
-    private func evaluateAgreement(into result: inout ReplayResult) throws {
-        var probeData: ProbeData?
-        if !options.probePaths.isEmpty {
-            var reader = ProbeReader()
-            for path in options.probePaths {
-                do {
-                    let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                        : try Data(contentsOf: URL(fileURLWithPath: path))
-                    reader.read(data, source: path)
-                    result.sources.append(path)
-                } catch {
-                    result.errors.append(InputError(.unreadable, path: path, reason: "cannot read probe results: \(error.localizedDescription)"))
-                    result.counters.failedSources += 1
-                }
+    /// Reads the probe files; nil when none were given. Unreadable files are reported in the result.
+    private func readProbes(into result: inout ReplayResult) -> ProbeData? {
+        guard !options.probePaths.isEmpty else { return nil }
+        var reader = ProbeReader()
+        for path in options.probePaths {
+            do {
+                let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                    : try Data(contentsOf: URL(fileURLWithPath: path))
+                reader.read(data, source: path)
+                result.sources.append(path)
+            } catch {
+                result.errors.append(InputError(.unreadable, path: path, reason: "cannot read probe results: \(error.localizedDescription)"))
+                result.counters.failedSources += 1
             }
-            var data = reader.finish()
-            // The logs judge the internal flow when no probe did.
-            if data.series["mailflow"] == nil, !result.mailflowTests.isEmpty {
-                data.series["mailflow"] = ProbeSeries(service: "mailflow", tests: result.mailflowTests)
-            }
-            probeData = data
         }
-        let zone = options.timeZone
-        if let period = options.period {
-            result.period = period
-        } else {
-            var first = result.counters.firstTime, last = result.counters.lastTime
-            if let range = probeData?.timeRange {
-                first = min(first, range.first)
-                last = max(last, range.last)
-            }
-            if first <= last { result.period = .months(coveringMicros: first, last, in: zone) }
-        }
-        guard let probeData, let period = result.period else { return }
-        result.probes = probeData
-        // Attack episodes become exclusion windows (the engine adds the configured margins).
-        let windows = (result.episodes?.episodes ?? []).map { EpisodeWindow(id: $0.id, span: TimeSpan(start: $0.start, end: $0.end)) }
-        result.sla = SLAEngine(policy: options.sla).evaluate(probeData, episodes: windows, period: period)
+        return reader.finish()
     }
 
     /// The year anchor for a file whose last line was written near its modification time.
