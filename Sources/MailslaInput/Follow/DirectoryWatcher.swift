@@ -11,6 +11,7 @@ final class DirectoryWatcher {
     /// Readable when events are queued; nil when inotify could not be set up.
     let descriptor: Int32?
     private var watches: [String: Int32] = [:]
+    private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
     private static let mask = UInt32(IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
                                      | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF)
     /// Events that can change which file a name holds (anything but data written).
@@ -43,7 +44,6 @@ final class DirectoryWatcher {
     func drain() -> Bool {
         guard let descriptor else { return true }
         var namesChanged = false
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if n <= 0 { break }
