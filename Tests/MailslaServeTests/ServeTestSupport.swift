@@ -1,10 +1,15 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import Logging
 import Mailsla
+import MailslaCore
 import MailslaRules
+import MailslaSLA
 import ServiceLifecycle
 @testable import MailslaServe
 
@@ -178,4 +183,129 @@ struct Exposition {
     func total(_ name: String) -> Double { samples.filter { $0.name == name }.reduce(0) { $0 + $1.value } }
 
     var series: Set<String> { Set(samples.map(\.series)) }
+}
+
+/// HTTP over a plain socket, for requests URLSession will not make: a
+/// chunked body of unknown length, or a 401 with a Basic challenge (which
+/// URLSession on Linux answers by waiting for credentials). Blocking I/O on a
+/// Dispatch thread with a receive time-out, so a test never hangs on it.
+enum RawHTTP {
+    /// A whole exchange with `Connection: close`; returns the answer as text.
+    static func exchange(port: Int, _ head: String, body: Data = Data()) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try send(port: port, Data(head.utf8) + body) })
+            }
+        }
+    }
+
+    static func get(port: Int, path: String, headers: [String: String]) async throws -> String {
+        let fields = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
+        return try await exchange(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(fields)Connection: close\r\n\r\n")
+    }
+
+    static func post(port: Int, path: String, chunks: [Data]) async throws -> String {
+        var body = Data()
+        for chunk in chunks {
+            body += Data(String(chunk.count, radix: 16).utf8) + Data("\r\n".utf8) + chunk + Data("\r\n".utf8)
+        }
+        body += Data("0\r\n\r\n".utf8)
+        return try await exchange(port: port, "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+                                  body: body)
+    }
+
+    struct SocketError: Error { let what: String }
+
+    private static func send(port: Int, _ request: Data) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(what: "socket") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw SocketError(what: "connect") }
+        // The server may answer and close before it has read everything: a failed send is not an error here.
+        _ = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var answer = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            answer += buffer[0..<n]
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+}
+
+/// A pipeline fed the way the tail engine feeds it: chunks of whole lines
+/// from named sources, each hand-over wrapped in `SourceStatus.count`, the
+/// pipeline never finished.
+final class LiveFeed {
+    let pipeline: Pipeline
+    var sources: [SourceStatus]
+    private var parser: SyslogParser
+    private var batch = RecordBatch()
+
+    init(sources: [String], detection: DetectionSettings = DetectionSettings()) {
+        let symbols = SymbolTable()
+        pipeline = Pipeline(symbols: symbols, rules: shippedRules, detection: detection)
+        self.sources = sources.map(SourceStatus.init(name:))
+        parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(2026)))
+    }
+
+    /// Hands `bytes` (whole lines) to the pipeline as lines of source `index`.
+    func feed(_ bytes: some Collection<UInt8>, source index: Int) {
+        sources[index].count(pipeline) {
+            var framer = LineFramer()
+            var malformed = MalformedCounts()
+            let data = Array(bytes)
+            var lines = data.withUnsafeBytes { framer.append($0) }
+            lines.append(framer.takeLines(atEnd: true))
+            for framed in lines where !framed.lines.isEmpty {
+                parser.parse(framed, into: &batch, malformed: &malformed)
+                try! pipeline.process(batch)
+            }
+            pipeline.addFraming(framer.counters, malformed: malformed)
+        }
+    }
+
+    /// Feeds `bytes` in chunks of about `chunk` bytes cut after a newline, alternating between the sources.
+    func feedAlternating(_ bytes: [UInt8], chunk: Int = 1 << 16, publish: (() async throws -> Void)? = nil) async rethrows {
+        var start = 0, turn = 0
+        while start < bytes.count {
+            var end = min(bytes.count, start + chunk)
+            while end < bytes.count, bytes[end - 1] != 0x0A { end += 1 }
+            feed(bytes[start..<end], source: turn % sources.count)
+            turn += 1
+            start = end
+            try await publish?()
+        }
+    }
+
+    func metrics(sla: SLAResult? = nil, services: Set<String> = Set(KnownService.names), checkpointAge: Double? = nil) -> LiveMetrics {
+        LiveMetrics(pipeline: pipeline, sources: sources, checkpointAge: checkpointAge, sla: sla, services: services, version: "test")
+    }
+}
+
+/// Runs `promtool check metrics` (Debian's prometheus package) on a scrape; returns its exit status and output.
+func promtool(_ text: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+    process.arguments = ["check", "metrics"]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
