@@ -7,8 +7,8 @@ import Synchronization
 /// boundary; the server only reads those. Probe results accepted over HTTP
 /// go the other way, into an inbox the engine drains (`takeProbeResults`).
 ///
-/// Everything is behind one `Mutex`; each call holds it for a copy or a
-/// short update, never across I/O, so neither side waits on the other's work.
+/// Everything is behind a `Mutex`; each call holds it for a copy or a short
+/// update, never across I/O, so neither side waits on the other's work.
 public final class StatusBoard: Sendable {
     /// What made the server refuse a request, counted in `mailsla_http_refused_total`.
     public enum Refusal: String, Sendable, CaseIterable {
@@ -19,7 +19,6 @@ public final class StatusBoard: Sendable {
     public let inboxLimit: Int
 
     private struct State {
-        var exporter: MetricsExporter
         var metrics: LiveMetrics
         var html: String
         var publishedAt: ContinuousClock.Instant?
@@ -27,6 +26,8 @@ public final class StatusBoard: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Apart from `state`, so a publish that records many histogram observations never holds up a read.
+    private let exporter: Mutex<MetricsExporter>
     private let registry: PrometheusCollectorRegistry
     private let refused: [Refusal: Counter]
     private let probeLines: [String: Counter]
@@ -38,7 +39,8 @@ public final class StatusBoard: Sendable {
         var exporter = MetricsExporter(registry: registry)
         let empty = LiveMetrics(version: version)
         exporter.publish(empty)
-        state = Mutex(State(exporter: exporter, metrics: empty, html: StatusPage.placeholder))
+        self.exporter = Mutex(exporter)
+        state = Mutex(State(metrics: empty, html: StatusPage.placeholder))
         var refused: [Refusal: Counter] = [:]
         for r in Refusal.allCases {
             refused[r] = registry.makeCounter(descriptor: .plain("mailsla_http_refused_total", "HTTP requests refused, by reason."),
@@ -59,8 +61,8 @@ public final class StatusBoard: Sendable {
     /// Publishes a new moment: metrics always, the status page when given.
     /// Marks the engine alive for /healthz.
     public func publish(_ metrics: LiveMetrics, html: String? = nil) {
+        exporter.withLock { $0.publish(metrics) }
         state.withLock { s in
-            s.exporter.publish(metrics)
             s.metrics = metrics
             if let html { s.html = html }
             s.publishedAt = .now
