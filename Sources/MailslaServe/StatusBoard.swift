@@ -32,6 +32,8 @@ public final class StatusBoard: Sendable {
     private let refused: [Refusal: Counter]
     private let probeLines: [String: Counter]
 
+    /// `version` is shown by `mailsla_build_info` until the first publish; give
+    /// the engine's `LiveMetrics` the same one, or two build_info series appear.
     public init(version: String, inboxLimit: Int = 100_000) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
