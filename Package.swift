@@ -12,6 +12,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, each behind a module map and a shim header.
@@ -39,6 +44,19 @@ let package = Package(
         .target(name: "MailslaSLA", dependencies: ["MailslaCore"]),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
+        // The HTTP surface of `mailsla tail`: /metrics, /healthz, the status page and POST /probes.
+        .target(
+            name: "MailslaServe",
+            dependencies: [
+                "Mailsla", "MailslaSLA", "MailslaRules",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "MailslaCLI",
             dependencies: [
@@ -60,6 +78,7 @@ let package = Package(
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
+        .testTarget(name: "MailslaServeTests", dependencies: ["MailslaServe", "MailslaCorpus"]),
     ],
     swiftLanguageModes: [.v6]
 )
