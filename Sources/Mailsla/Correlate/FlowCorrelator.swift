@@ -188,8 +188,19 @@ public final class FlowCorrelator {
                 deferredQueue += 1
             }
         }
-        let index = hop.recipientIndex(address)
-        hop.recipients[index].attempts.append(attempt)
+        // Bounded per queue file: recipients past the maximum are counted, not kept (the search is
+        // linear); past the maximum of attempts the last one is overwritten, so the status stays current.
+        guard let index = hop.recipientIndex(address, limit: settings.maxRecipientsPerQueueFile) else {
+            health.droppedRecipients += 1
+            health.countAttempt(status: status, reason: attempt.reason)
+            return
+        }
+        if hop.recipients[index].attempts.count < settings.maxAttemptsPerRecipient {
+            hop.recipients[index].attempts.append(attempt)
+        } else {
+            hop.recipients[index].attempts[hop.recipients[index].attempts.count - 1] = attempt
+            health.droppedAttempts += 1
+        }
         health.countAttempt(status: status, reason: attempt.reason)
         // local(8) forwarding (.forward, aliases to a remote address) continues the same message under a new id.
         if let newID, status == "sent", agent == "local" {
