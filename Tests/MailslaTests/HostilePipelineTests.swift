@@ -37,6 +37,8 @@ struct PipelineOutcome: Equatable, CustomStringConvertible {
         var evidence: [String]
     }
     var ruleHits: [String: Int]
+    /// Events by kind: what the stages downstream consume.
+    var kindHits: [String: Int]
     var unmatched: Int
     var messages: [Message]
     var flow: [String: Int]
@@ -49,7 +51,7 @@ struct PipelineOutcome: Equatable, CustomStringConvertible {
     }
 
     static func == (a: Self, b: Self) -> Bool {
-        a.ruleHits == b.ruleHits && a.unmatched == b.unmatched && a.messages == b.messages && a.flow == b.flow && a.episodes == b.episodes
+        a.kindHits == b.kindHits && a.unmatched == b.unmatched && a.messages == b.messages && a.flow == b.flow && a.episodes == b.episodes
     }
 }
 
@@ -57,7 +59,11 @@ func pipelineOutcome(_ lines: [String], detection: DetectionSettings = Detection
     let (records, pipeline) = runPipeline(lines, detection: detection)
     let classifier = pipeline.classifier!
     var hits: [String: Int] = [:]
-    for (i, rule) in shippedRules.rules.enumerated() where classifier.counters.hits[i] > 0 { hits[rule.id] = classifier.counters.hits[i] }
+    var kinds: [String: Int] = [:]
+    for (i, rule) in shippedRules.rules.enumerated() where classifier.counters.hits[i] > 0 {
+        hits[rule.id] = classifier.counters.hits[i]
+        kinds[shippedRules.kinds[Int(rule.kind)], default: 0] += classifier.counters.hits[i]
+    }
     let messages = records.map { r in
         PipelineOutcome.Message(queueIDs: r.queueIDs, isNotice: r.isNotice, status: "\(r.status)",
                                 recipientStatuses: r.recipients.map(\.status), clientIP: r.client?.ip,
@@ -81,7 +87,7 @@ func pipelineOutcome(_ lines: [String], detection: DetectionSettings = Detection
         texts += r.recipients.flatMap { [$0.address] + $0.attempts.compactMap(\.relay) }
     }
     for e in result.episodes { texts += (e.topOffenders + e.targets).map(\.key) }
-    return PipelineOutcome(ruleHits: hits, unmatched: classifier.counters.unmatched, messages: messages, flow: flow,
+    return PipelineOutcome(ruleHits: hits, kindHits: kinds, unmatched: classifier.counters.unmatched, messages: messages, flow: flow,
                            episodes: episodes, texts: texts)
 }
 
@@ -90,6 +96,9 @@ struct HostileSession: CustomTestStringConvertible, Sendable {
     var name: String
     var honest: String
     var forged: String
+    /// False for a form the daemon never writes (an unquoted local part holding '>'): the line
+    /// may then fall to a looser rule of the same event kind, so only kinds are compared.
+    var daemonWrites = true
     var lines: @Sendable (String) -> [String]
     var testDescription: String { name }
 }
@@ -119,7 +128,7 @@ private func at(_ second: Int) -> String {
         },
         // The same sender unquoted, which Postfix never writes: still nothing forged.
         HostileSession(name: "sender <a@b>, status=sent (250 ok), raw", honest: "a@example.net",
-                       forged: "a@b>, status=sent (250 ok)") { sender in
+                       forged: "a@b>, status=sent (250 ok)", daemonWrites: false) { sender in
             [
                 "\(at(36000)) mx1 postfix/smtpd[100]: 4QyC1b2Bc3z3tK3: client=mail.example.net[192.0.2.21]",
                 "\(at(36000)) mx1 postfix/qmgr[102]: 4QyC1b2Bc3z3tK3: from=<a@example.net>, size=2048, nrcpt=1 (queue active)",
@@ -188,6 +197,7 @@ private func at(_ second: Int) -> String {
         let honest = pipelineOutcome(s.lines(s.honest))
         let hostile = pipelineOutcome(s.lines(s.forged))
         #expect(hostile == honest, "honest:\n\(honest)\nhostile:\n\(hostile)")
+        if s.daemonWrites { #expect(hostile.ruleHits == honest.ruleHits, "the same rule on every line") }
         // The honest session is not empty: it has events and, where built so, messages or episodes.
         #expect(!honest.ruleHits.isEmpty)
         let forgedValues = s.forged.contains("203.0.113.66") || s.forged.contains("FAKE") || s.forged.contains("queued")
