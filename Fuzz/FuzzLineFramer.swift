@@ -37,7 +37,7 @@ public func fuzzLineFramer(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     while start < bytes.count {
         let newline = bytes[start...].firstIndex(of: 0x0A)
         var end = newline ?? bytes.count
-        if newline != nil, end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 } // an unterminated last line loses its CR too
         var line = Array(bytes[start..<end])
         if line.count > maxLine {
             truncated += 1

@@ -82,6 +82,14 @@ private func reference(_ input: [UInt8]) -> [[UInt8]] {
         #expect(counters.nulLines == 1)
     }
 
+    /// Found by Fuzz/FuzzLineFramer (input "\r" with a 14-byte limit and 25-byte blocks): an
+    /// unterminated last line loses a trailing CR like any other line, and counts as a CR LF line.
+    @Test func aLoneCarriageReturnAtTheEndIsAnEmptyLine() {
+        let (lines, counters) = frame([0x0D], chunks: [1], maxLine: 14, block: 25)
+        #expect(lines == [[]])
+        #expect(counters.lines == 1 && counters.crlfLines == 1 && counters.bytes == 1)
+    }
+
     @Test func emptyInputGivesNoLines() {
         let (lines, counters) = frame([], chunks: [1])
         #expect(lines.isEmpty)
