@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MailslaCore
+@testable import MailslaRules
 @testable import Mailsla
 
 // Attacker-controlled text through the whole pipeline (classify → correlate →
@@ -224,5 +225,38 @@ private func at(_ second: Int) -> String {
         #expect(pregreet.messages.isEmpty && !pregreet.episodes.isEmpty, "\(pregreet)")
         let rip = outcomes[Self.sessions[5].name]!
         #expect(rip.episodes.contains { $0.offenders.contains { $0.hasPrefix("192.0.2.23") } }, "\(rip.episodes)")
+    }
+}
+
+/// Numbers no daemon writes but a corrupt or forged line can hold. Found by Fuzz/FuzzRuleEngine:
+/// `delay=` of 30 digits trapped in `EventFields.formatSeconds` (rules explain, --events); the same
+/// digits in a filter hand-off's `delays=` overflowed the correlator's conversion to microseconds.
+@Suite struct AbsurdNumberTests {
+    static let handOff = "Nov  3 10:00:03 mx1 postfix/smtp[105]: 1A2B3C4D5E: to=<u1@example.com>, relay=127.0.0.1[127.0.0.1]:10024, delay=999999999999999999999999999999, delays=0.1/0/999999999999999999999999999999/999999999999999999999999999999, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 2B3C4D5E6F)"
+
+    @Test func aThirtyDigitDelayIsWrittenNotTrapped() {
+        #expect(EventFields.formatSeconds(1e30) == "1e+30")
+        #expect(EventFields.formatSeconds(.infinity) == "inf")
+        #expect(EventFields.formatSeconds(30) == "30" && EventFields.formatSeconds(0.12) == "0.12")
+    }
+
+    @Test func aHandOffWithAbsurdDelaysStillLinks() throws {
+        let lines = [
+            "Nov  3 10:00:01 mx1 postfix/smtpd[100]: 1A2B3C4D5E: client=mail.example.net[198.51.100.7]",
+            "Nov  3 10:00:01 mx1 postfix/qmgr[102]: 1A2B3C4D5E: from=<a@example.net>, size=1000, nrcpt=1 (queue active)",
+            Self.handOff,
+            "Nov  3 10:00:03 mx1 postfix/qmgr[102]: 1A2B3C4D5E: removed",
+            "Nov  3 10:00:03 mx1 postfix/10025/smtpd[103]: 2B3C4D5E6F: client=localhost[127.0.0.1]",
+            "Nov  3 10:00:03 mx1 postfix/qmgr[102]: 2B3C4D5E6F: from=<a@example.net>, size=1500, nrcpt=1 (queue active)",
+            "Nov  3 10:00:04 mx1 postfix/lmtp[106]: 2B3C4D5E6F: to=<u1@example.com>, relay=mail.example.com[/var/run/dovecot/lmtp], delay=1, delays=0.1/0/0/0.9, dsn=2.0.0, status=sent (250 2.0.0 <u1@example.com> abc Saved)",
+            "Nov  3 10:00:04 mx1 postfix/qmgr[102]: 2B3C4D5E6F: removed",
+        ]
+        let (records, health) = correlate(lines)
+        let record = try #require(records.first)
+        #expect(records.count == 1 && record.queueIDs == ["1A2B3C4D5E", "2B3C4D5E6F"] && record.status == .delivered)
+        #expect(health.filterLinks == 1)
+        // The event's fields resolve too (what rules explain and --events print).
+        let m = pipelineOutcome([Self.handOff])
+        #expect(m.ruleHits.values.reduce(0, +) == 1)
     }
 }

@@ -165,7 +165,9 @@ public final class FlowCorrelator {
         if toFilter, status == "sent" {
             // A hand-off to a content filter, not a delivery: the message comes back under a new id.
             let delays = e.delays(vocabulary.delays)
-            let start = t - Int64(((delays?.2 ?? 0) + (delays?.3 ?? 0)) * 1_000_000)
+            // At most a day: a corrupt delays= of many digits must not overflow the conversion.
+            let seconds = min((delays?.2 ?? 0) + (delays?.3 ?? 0), 86_400)
+            let start = t - Int64(seconds * 1_000_000)
             hop.filterHandoffs.append((t, newID, start))
             if let newID {
                 let childKey = QueueKey(host: record.host, text: newID)
