@@ -43,11 +43,12 @@ struct PipelineConcurrencyTests {
         let concurrent = try Self.replay(log, probes: probes, concurrent: true, directory: directory)
         #expect(concurrent.report == sequential.report)
         #expect(concurrent.messages == sequential.messages)
-        // Not vacuous: the run found the flow and the attacks.
+        // Not vacuous: the run followed messages and found the injected attacks.
         let lines = sequential.messages.split(separator: UInt8(ascii: "\n")).count
-        #expect(lines >= truth.messages.count * 9 / 10, "\(lines) records for \(truth.messages.count) messages")
-        #expect(sequential.report.contains("\"episodes\""))
-        #expect((truth.attacks ?? []).count == 3)
+        #expect(lines > 1000, "\(lines) message records")
+        let report = try JSONSerialization.jsonObject(with: Data(sequential.report.utf8)) as? [String: Any]
+        let episodes = report?["episodes"] as? [Any] ?? []
+        #expect(episodes.count >= (truth.attacks ?? []).count && episodes.count >= 3, "\(episodes.count) episodes")
     }
 
     @Test("an error in the flow thread's sink reaches the caller")
