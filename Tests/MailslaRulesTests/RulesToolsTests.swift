@@ -289,7 +289,9 @@ import Testing
             .init(name: "postfix/smtpd", lines: 5, matched: 2, unmatched: 3, rules: 1),
             .init(name: "postfix/qmgr", lines: 2, matched: 0, unmatched: 2, rules: 0),
         ])
-        #expect(report.rules.map { "\($0.id)=\($0.hits)/\($0.tries)" } == ["smtp.delivery=0/0", "smtpd.connect=2/5"])
+        // Tries are PCRE2 runs: the disconnect and lost-connection lines start with a byte
+        // `^connect from` cannot start with, so the first-byte dispatch never runs it on them.
+        #expect(report.rules.map { "\($0.id)=\($0.hits)/\($0.tries)" } == ["smtp.delivery=0/0", "smtpd.connect=2/2"])
         #expect(report.neverHit == ["smtp.delivery"])
         #expect(report.shapes.map { "\($0.count) \($0.program) \($0.shape)" } == [
             "2 postfix/qmgr QID: removed",
@@ -305,7 +307,7 @@ import Testing
         #expect((json?["shapes"] as? [[String: Any]])?.first?["shape"] as? String == "QID: removed")
 
         let cost = RuleCostReport(rules: rules, counters: classifier.counters, lines: 7, timedSeconds: 0.001)
-        #expect(cost.rules.first?.id == "smtpd.connect" && cost.rules.first?.tries == 5)
+        #expect(cost.rules.first?.id == "smtpd.connect" && cost.rules.first?.tries == 2)
         #expect(cost.rules.first.map { $0.nanoseconds > 0 && $0.share == 1 } == true)
     }
 

@@ -20,6 +20,7 @@ extension Pipeline {
     /// Configuration (rules, settings) is not in it: it comes from the pipeline a snapshot is restored into.
     /// Take it at a batch boundary (between `process` calls).
     public func snapshot() -> [UInt8] {
+        precondition(runsOnOneThread, "snapshot() needs the flow half on the caller's thread")
         var w = SnapshotWriter()
         w.header()
         w.section("symbols") { symbols.snapshot(into: &$0) }
@@ -37,6 +38,7 @@ extension Pipeline {
     /// the pipeline may be partly loaded and must be discarded. State of rules or event kinds the
     /// rule pack no longer has is dropped and listed in `restoreDrops`.
     public func restore(_ snapshot: [UInt8]) throws {
+        precondition(runsOnOneThread, "restore() needs the flow half on the caller's thread")
         guard counters.parsed == 0, counters.lines == 0, correlator?.health.received ?? 0 == 0 else {
             throw SnapshotError(section: "header", offset: 0, "restore needs a pipeline that has processed nothing")
         }

@@ -3,33 +3,54 @@ import MailslaRules
 
 /// The stages every record batch goes through, whatever its source. Replay
 /// and tail feed the same pipeline: count, classify, then the stages that
-/// consume events (correlate, detect) and the sinks.
+/// consume events (detect; correlate and the mail-flow monitor) and the sinks.
+///
+/// `process` runs every stage on the caller's thread. After
+/// `runFlowConcurrently()` the flow half (correlator, mail-flow monitor,
+/// message sink) runs on a second thread instead, batches handed over through
+/// a bounded queue; the results are then read after `finish()`.
 public final class Pipeline {
     public let symbols: SymbolTable
     public internal(set) var counters = InputCounters()
     public internal(set) var classifier: Classifier?
-    public let correlator: FlowCorrelator?
-    /// Log-derived `mailflow` tests, one per interval.
-    public internal(set) var mailflow: MailflowMonitor?
     /// The attack detectors (`detect`): episodes from the same events the correlator sees.
     public let detectors: Detectors?
     private var events: EventWriter?
-    /// Receives finished message records (the `--messages` writer, or a test's collector).
-    private var messageSink: (([MessageRecord]) throws -> Void)?
+    private let flow: FlowStage?
+    private var worker: BatchWorker?
     private var eventBatch = EventBatch()
     /// What the last `restore` left out because the rule pack changed (Pipeline+Snapshot.swift).
     public internal(set) var restoreDrops = SnapshotDrops()
+    /// Snapshots need every stage on one thread, at a batch boundary.
+    var runsOnOneThread: Bool { worker == nil }
 
     public init(symbols: SymbolTable, rules: RuleSet? = nil, flow: FlowSettings = FlowSettings(),
-                detection: DetectionSettings = DetectionSettings(),
+                detection: DetectionSettings = DetectionSettings(), classifyOnly: Bool = false,
                 events: EventWriter? = nil, messageSink: (([MessageRecord]) throws -> Void)? = nil) {
         self.symbols = symbols
         classifier = rules.map { Classifier(rules: $0, symbols: symbols) }
-        correlator = rules.map { FlowCorrelator(rules: $0, symbols: symbols, settings: flow) }
-        mailflow = rules.map { MailflowMonitor(rules: $0, intervalSeconds: flow.mailflowIntervalSeconds) }
-        detectors = rules.map { Detectors(rules: $0, symbols: symbols, settings: detection, filterAddresses: flow.filterAddresses) }
+        // Classify-only (`replay --classify-only`): the rule author's loop, no flow or episodes.
+        let consumers = classifyOnly ? nil : rules
+        self.flow = consumers.map { FlowStage(rules: $0, symbols: symbols, settings: flow, messageSink: messageSink) }
+        detectors = consumers.map { Detectors(rules: $0, symbols: symbols, settings: detection, filterAddresses: flow.filterAddresses) }
         self.events = events
-        self.messageSink = messageSink
+    }
+
+    deinit { worker?.close() }
+
+    public var correlator: FlowCorrelator? { flow?.correlator }
+    /// Log-derived `mailflow` tests, one per interval.
+    public internal(set) var mailflow: MailflowMonitor? {
+        get { flow?.mailflow }
+        set { if let newValue { flow?.mailflow = newValue } }
+    }
+
+    /// Moves the flow half onto a second thread for the rest of the run, at most
+    /// `queueDepth` batches ahead. Call before the first batch; the message sink
+    /// then runs on that thread. Does nothing without rules.
+    public func runFlowConcurrently(queueDepth: Int = 4) {
+        guard let flow, worker == nil else { return }
+        worker = BatchWorker(depth: queueDepth) { try flow.consume($0, $1) }
     }
 
     /// Adjusts the classifier before the first batch: timing for `rules bench`,
@@ -38,7 +59,7 @@ public final class Pipeline {
         if classifier != nil { body(&classifier!) }
     }
 
-    /// Runs every stage over one batch.
+    /// Runs every stage over one batch (the flow half on its thread, when it has one).
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)
         if classifier != nil {
@@ -47,16 +68,12 @@ public final class Pipeline {
             eventBatch.removeAll()
         }
         try events?.write(batch, events: eventBatch, classifier: classifier)
-        if let correlator {
-            correlator.consume(batch, eventBatch)
-            mailflow?.consume(batch, eventBatch, rules: correlator.rules)
-            let finished = correlator.drain()
-            if !finished.isEmpty {
-                mailflow?.account(finished)
-                try messageSink?(finished)
-            }
-        }
         detectors?.consume(batch, eventBatch)
+        if let worker {
+            try worker.submit(batch, eventBatch)
+        } else {
+            try flow?.consume(batch, eventBatch)
+        }
     }
 
     /// Adds what the framer and parser counted for a text source.
@@ -75,15 +92,13 @@ public final class Pipeline {
 
     public func sourceFailed() { counters.failedSources += 1 }
 
+    /// The input ended: waits for the flow thread, closes open messages and episodes.
     public func finish() throws -> Int {
-        if let correlator {
-            correlator.finish()
-            let finished = correlator.drain()
-            if !finished.isEmpty {
-                mailflow?.account(finished)
-                try messageSink?(finished)
-            }
+        if let worker {
+            self.worker = nil
+            try worker.finish()
         }
+        try flow?.finish()
         detectors?.finish()
         try events?.flush()
         return events?.invalidUTF8Values ?? 0

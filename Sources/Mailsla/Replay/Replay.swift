@@ -21,8 +21,10 @@ public struct Replay {
         let symbols = SymbolTable()
         let events = try options.eventsPath.map { EventWriter(output: try OutputFile(path: $0), symbols: symbols) }
         let messages = try options.messagesPath.map { MessageRecordWriter(output: try OutputFile(path: $0)) }
-        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, detection: options.detection, events: events,
+        let pipeline = Pipeline(symbols: symbols, rules: options.rules, flow: options.flow, detection: options.detection,
+                                classifyOnly: options.classifyOnly, events: events,
                                 messageSink: messages.map { writer in { try writer.write($0) } })
+        if options.concurrentFlow { pipeline.runFlowConcurrently() }
         pipeline.configureClassifier { classifier in
             classifier.timing = options.ruleTiming
             if let limit = options.unmatchedShapeLimit { classifier.collectUnmatchedShapes(limit: limit) }

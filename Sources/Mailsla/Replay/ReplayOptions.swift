@@ -34,6 +34,10 @@ public struct ReplayOptions: Sendable {
     public var period: SLAPeriod?
     /// The compiled rule pack; nil runs without classification.
     public var rules: RuleSet?
+    /// Classify without correlating or detecting: no flow section, no episodes.
+    public var classifyOnly = false
+    /// Correlate on a second thread while the first reads, parses and classifies (same results).
+    public var concurrentFlow = ProcessInfo.processInfo.activeProcessorCount > 1
     /// Time every rule match (`rules bench`): a clock read per try.
     public var ruleTiming = false
     /// Count the shapes of unmatched messages, keeping at most this many (`rules coverage`); nil counts none.

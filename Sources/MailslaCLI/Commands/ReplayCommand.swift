@@ -43,6 +43,12 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .customLong("no-rules"), help: "Parse only; do not classify.")
     var noRules = false
 
+    @Flag(name: .customLong("classify-only"), help: "Parse and classify only: no mail flow, no episodes (the rule author's loop).")
+    var classifyOnly = false
+
+    @Option(help: "Threads: 2 correlates and detects on a second thread while the first reads and classifies; 1 runs every stage on one. Default: 2 when the machine has two cores.")
+    var threads: Int?
+
     @Option(help: "Summary format: text, json, or html (one self-contained page on standard output).")
     var format: OutputFormat = .text
 
@@ -67,6 +73,10 @@ struct ReplayCommand: ParsableCommand {
         if episodes != nil && noRules {
             throw ValidationError("--episodes needs the rules: drop --no-rules.")
         }
+        if let threads, !(1...2).contains(threads) { throw ValidationError("--threads must be 1 or 2.") }
+        if classifyOnly && (noRules || messages != nil || episodes != nil) {
+            throw ValidationError("--classify-only classifies without flow or detection: drop --no-rules, --messages and --episodes.")
+        }
         if events == "-" && format != .text {
             throw ValidationError("--events - and --format \(format.rawValue) both write to standard output: send events to a file.")
         }
@@ -84,6 +94,8 @@ struct ReplayCommand: ParsableCommand {
         options.eventsPath = events
         options.messagesPath = messages
         options.flow.filterAddresses.formUnion(filterAddresses)
+        options.classifyOnly = classifyOnly
+        if let threads { options.concurrentFlow = threads == 2 }
         if !noRules { options.rules = try rules.load(configured: configuration.rulesDirectory) }
 
         let result = try Replay(options: options).run()

@@ -8,11 +8,15 @@ import Darwin
 ///
 /// Bounded: past `limit` distinct names every new one maps to `Symbol.overflow`
 /// and is counted, so garbage input cannot grow memory without end.
-/// Not thread-safe: one pipeline owns one table.
-public final class SymbolTable {
-    // Unchecked exclusivity: the table is confined to one pipeline, and the dynamic
+/// One thread interns. Other threads may call `name(_:)` for any symbol that was
+/// handed to them after it was interned (through a lock or queue, which orders the
+/// write before the read): names live in storage allocated once for `limit` slots,
+/// never moved, and each slot is written once before its symbol exists.
+public final class SymbolTable: @unchecked Sendable {
+    // Unchecked exclusivity: the table is confined to one interning thread, and the dynamic
     // checks cost more than the lookup itself on the per-line path.
-    @exclusivity(unchecked) private var names: [String] = ["", "(other)"]
+    private let names: UnsafeMutablePointer<String>
+    @exclusivity(unchecked) private var nameCount = 2
     @exclusivity(unchecked) var bytes: [[UInt8]] = [[], []]
     @exclusivity(unchecked) private var slots: [UInt32]
     @exclusivity(unchecked) private var mask: Int
@@ -24,14 +28,26 @@ public final class SymbolTable {
     @exclusivity(unchecked) private var recent: [UInt32] = Array(repeating: 0, count: 256)
 
     public init(limit: Int = 8192) {
-        self.limit = limit
+        self.limit = max(limit, 2)
+        names = .allocate(capacity: self.limit)
+        names.initialize(to: "")
+        (names + 1).initialize(to: "(other)")
         slots = Array(repeating: 0, count: 64)
         mask = 63
     }
 
-    public var count: Int { names.count }
+    deinit {
+        names.deinitialize(count: nameCount)
+        names.deallocate()
+    }
 
-    public func name(_ symbol: Symbol) -> String { names[Int(symbol.raw)] }
+    /// Symbols interned so far (the interning thread's view).
+    public var count: Int { nameCount }
+
+    public func name(_ symbol: Symbol) -> String {
+        precondition(Int(symbol.raw) < limit, "symbol \(symbol.raw) is not from this table")
+        return names[Int(symbol.raw)]
+    }
 
     public func intern(_ string: String) -> Symbol {
         var s = string
@@ -62,15 +78,16 @@ public final class SymbolTable {
     }
 
     private func insert(_ key: UnsafeBufferPointer<UInt8>, slot: Int) -> Symbol {
-        guard names.count < limit else {
+        guard nameCount < limit else {
             overflowed += 1
             return .overflow
         }
-        let index = UInt32(names.count)
+        let index = UInt32(nameCount)
         bytes.append(Array(key))
-        names.append(String(decoding: key, as: UTF8.self))
+        (names + nameCount).initialize(to: String(decoding: key, as: UTF8.self))
+        nameCount += 1
         slots[slot] = index
-        if names.count * 2 > slots.count { grow() }
+        if nameCount * 2 > slots.count { grow() }
         return Symbol(raw: index)
     }
 

@@ -15,6 +15,7 @@ public struct Classifier {
     public internal(set) var counters: ClassifierCounters
     /// Measure time per rule (for `rules bench`); off on the hot path.
     public var timing = false
+    /// Candidate lists by program symbol × 257 + first byte (256: empty message).
     private var dispatch: [[Candidate]?] = []
 
     /// What the inner loop needs of a rule, without reference counting: the compiled
@@ -41,13 +42,21 @@ public struct Classifier {
         counters.unmatchedShapes = UnmatchedShapes(limit: limit)
     }
 
-    /// The rules a program symbol's lines are tried against, computed once per symbol.
+    /// The rules a line of `program` starting with `lead` (nil: an empty message) is tried
+    /// against: the program's rules whose pattern can start with that byte, in order.
+    /// Computed once per program and first byte, so the loop below never visits a rule
+    /// the first byte already rules out.
     @inline(__always)
-    mutating func candidates(_ program: Symbol) -> [Candidate] {
-        let index = Int(program.raw)
+    mutating func candidates(_ program: Symbol, lead: UInt8?) -> [Candidate] {
+        let index = Int(program.raw) &* 257 &+ (lead.map(Int.init) ?? 256)
         if index < dispatch.count, let known = dispatch[index] { return known }
-        if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 16) }
-        let list = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program)).map {
+        return computeCandidates(program, lead: lead, index: index)
+    }
+
+    private mutating func computeCandidates(_ program: Symbol, lead: UInt8?, index: Int) -> [Candidate] {
+        if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 257 * 4) }
+        let all = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program))
+        let list = all.filter { lead == nil || rules.firstBytes[$0].contains(lead!) }.map {
             Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit, kind: rules.rules[$0].kind,
                       requires: rules.requiredLiterals[$0])
         }
@@ -89,7 +98,7 @@ public struct Classifier {
     @inline(__always)
     mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32,
                            captures: inout [Capture]) -> ClassifiedEvent? {
-        for candidate in candidates(program) {
+        for candidate in candidates(program, lead: length > 0 ? message[0] : nil) {
             let ruleIndex = candidate.rule
             if !candidate.requires.isEmpty && !candidate.requires.contains(where: { Self.find($0, in: message, length) }) {
                 continue

@@ -4,6 +4,7 @@ import MailslaCore
 /// `rules coverage`, `rules bench` and the report's classified/unmatched.
 public struct ClassifierCounters: Sendable {
     public var hits: [Int]
+    /// PCRE2 runs per rule: lines of its programs that passed the first-byte dispatch and the literal prefilter.
     public var tries: [Int]
     /// Matches that hit the PCRE2 match or depth limit (counted, then treated as no match).
     public var limitHits: [Int]

@@ -66,11 +66,14 @@ public final class PatternMatcher {
     let matchData: OpaquePointer
     let context: OpaquePointer
     let jitStack: OpaquePointer?
+    /// The match data's offset vector: fixed for the match data's life, so fetched once.
+    private let ovector: UnsafeMutablePointer<Int>
 
     public enum Result { case match, noMatch, limit }
 
     public init(maxCaptures: Int, matchLimit: UInt32 = 100_000, depthLimit: UInt32 = 1_000, heapLimitKiB: UInt32 = 16_384) {
         matchData = pcre2_match_data_create_8(UInt32(maxCaptures + 1), nil)!
+        ovector = pcre2_get_ovector_pointer_8(matchData)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, depthLimit)
@@ -104,7 +107,6 @@ public final class PatternMatcher {
     /// The byte range of group `number` after a match, or nil when it did not take part.
     @inline(__always)
     public func range(_ number: Int) -> (Int, Int)? {
-        let ovector = pcre2_get_ovector_pointer_8(matchData)!
         let start = ovector[2 * number]
         if start == shim_pcre2_unset() { return nil }
         return (start, ovector[2 * number + 1])

@@ -39,6 +39,8 @@ public final class RuleSet: @unchecked Sendable {
     /// Each rule's required literals (`requires:`) as raw buffers this set owns, so the
     /// classifier's prefilter touches no reference-counted storage.
     let requiredLiterals: [UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>]
+    /// Each rule's possible first bytes (`PatternSyntax.firstBytes`; every byte when unknown).
+    let firstBytes: [ByteSet]
 
     public convenience init(directory: String) throws {
         try self.init(spec: RulePackLoader.load(directory: directory))
@@ -71,6 +73,7 @@ public final class RuleSet: @unchecked Sendable {
         var fileRules: [[Int]] = []
         var seen: [String: String] = [:]
         var maxCaptures = 0
+        var firstBytes: [ByteSet] = []
         for (fileIndex, file) in spec.files.enumerated() {
             var indices: [Int] = []
             let expander = PatternExpander(fileFragments: file.fragments, packFragments: spec.fragments)
@@ -126,6 +129,7 @@ public final class RuleSet: @unchecked Sendable {
                     transforms[field] = transform
                 }
                 maxCaptures = max(maxCaptures, pattern.captureCount)
+                firstBytes.append(PatternSyntax(expanded).firstBytes ?? .all)
                 indices.append(rules.count)
                 rules.append(CompiledRule(id: rule.id, kind: kind, pattern: pattern, captures: captures,
                                           transforms: transforms, spec: rule, fileIndex: fileIndex))
@@ -148,6 +152,7 @@ public final class RuleSet: @unchecked Sendable {
         }
         self.mapNames = mapNames
         captureLists = rules.map { $0.captures }
+        self.firstBytes = firstBytes
         requiredLiterals = rules.map { rule in
             let list = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: rule.spec.requires.count)
             for (i, literal) in rule.spec.requires.enumerated() {

@@ -1,0 +1,35 @@
+import MailslaCore
+import MailslaRules
+
+/// The pipeline's flow half: the correlator, the mail-flow monitor fed by it,
+/// and the sink of finished message records. One object so that it can run
+/// on the caller's thread or, whole, on a `BatchWorker`'s.
+final class FlowStage {
+    let correlator: FlowCorrelator
+    var mailflow: MailflowMonitor
+    private let messageSink: (([MessageRecord]) throws -> Void)?
+
+    init(rules: RuleSet, symbols: SymbolTable, settings: FlowSettings, messageSink: (([MessageRecord]) throws -> Void)?) {
+        correlator = FlowCorrelator(rules: rules, symbols: symbols, settings: settings)
+        mailflow = MailflowMonitor(rules: rules, intervalSeconds: settings.mailflowIntervalSeconds)
+        self.messageSink = messageSink
+    }
+
+    func consume(_ batch: RecordBatch, _ events: EventBatch) throws {
+        correlator.consume(batch, events)
+        mailflow.consume(batch, events, rules: correlator.rules)
+        try emit(correlator.drain())
+    }
+
+    /// The input ended: every open message is written.
+    func finish() throws {
+        correlator.finish()
+        try emit(correlator.drain())
+    }
+
+    private func emit(_ finished: [MessageRecord]) throws {
+        guard !finished.isEmpty else { return }
+        mailflow.account(finished)
+        try messageSink?(finished)
+    }
+}
