@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, each behind a module map and a shim header.
@@ -37,6 +40,11 @@ let package = Package(
         ),
         // The SLA engine: probe results, incidents, exclusions, availability. Pure Swift, no I/O.
         .target(name: "MailslaSLA", dependencies: ["MailslaCore"]),
+        // The state database of `mailsla tail` (SQLite through GRDB): checkpoints and the results they cover.
+        .target(
+            name: "MailslaStore",
+            dependencies: ["Mailsla", "MailslaCore", "MailslaSLA", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
         .executableTarget(
@@ -60,6 +68,7 @@ let package = Package(
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
+        .testTarget(name: "MailslaStoreTests", dependencies: ["MailslaStore", "Mailsla", "MailslaSLA"]),
     ],
     swiftLanguageModes: [.v6]
 )
