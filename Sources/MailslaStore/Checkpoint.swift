@@ -20,10 +20,9 @@ public struct Checkpoint: Sendable {
     public var flow = FlowMinutes()
     /// Named totals (lines, parsed, hits per rule, …) grown since the previous checkpoint, added to the stored ones.
     public var counterDeltas: [String: Int] = [:]
-    /// Episodes opened, grown or closed since the previous checkpoint (stored by id, replacing older versions).
-    public var episodes: [Episode] = []
-    /// Episodes still open: the others are stored as closed.
-    public var openEpisodeIDs: Set<String> = []
+    /// Episodes opened, grown or closed since the previous checkpoint (stored by kind, host and start,
+    /// replacing older versions of the same episode).
+    public var episodes: [StoredEpisode] = []
     /// Probe results accepted since the previous checkpoint.
     public var probes: [StoredProbeResult] = []
     /// The incidents of the period so far, when they were evaluated: they replace the stored ones of that period.
@@ -42,16 +41,33 @@ public struct StoredFilePosition: Sendable, Equatable {
     public var path: String
     public var device: UInt64
     public var inode: UInt64
-    public var fingerprint: [UInt8]
+    /// A hash of the file's first `fingerprintLength` bytes.
+    public var fingerprint: UInt64
+    public var fingerprintLength: Int
     public var offset: Int64
 
-    public init(path: String, device: UInt64, inode: UInt64, fingerprint: [UInt8], offset: Int64) {
+    public init(path: String, device: UInt64, inode: UInt64, fingerprint: UInt64, fingerprintLength: Int, offset: Int64) {
         self.path = path
         self.device = device
         self.inode = inode
         self.fingerprint = fingerprint
+        self.fingerprintLength = fingerprintLength
         self.offset = offset
     }
+}
+
+/// An attack episode as of a checkpoint, and whether it was still open then.
+public struct StoredEpisode: Sendable, Equatable {
+    public var episode: Episode
+    public var open: Bool
+
+    public init(_ episode: Episode, open: Bool) {
+        self.episode = episode
+        self.open = open
+    }
+
+    /// What identifies an episode across checkpoints: its id is renumbered when an earlier one appears.
+    public var key: String { "\(episode.kind.rawValue)/\(episode.host)/\(episode.start)" }
 }
 
 /// One probe test with the service it tested and where it came from (`post`, `prober`, a file).

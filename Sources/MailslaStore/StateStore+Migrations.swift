@@ -15,11 +15,14 @@ extension StateStore {
                     version TEXT NOT NULL,
                     sequence INTEGER NOT NULL
                 );
+                -- In the follower's order: a name's rotated files before its current one.
                 CREATE TABLE file_position (
-                    path TEXT PRIMARY KEY,
+                    seq INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,
                     device INTEGER NOT NULL,
                     inode INTEGER NOT NULL,
-                    fingerprint BLOB NOT NULL,
+                    fingerprint INTEGER NOT NULL,
+                    fingerprint_length INTEGER NOT NULL,
                     offset INTEGER NOT NULL
                 );
                 CREATE TABLE journal_cursor (
@@ -57,8 +60,10 @@ extension StateStore {
                     name TEXT PRIMARY KEY,
                     value INTEGER NOT NULL
                 );
+                -- key = kind/host/start: stable while ids (E1, E2, … in start order) are renumbered.
                 CREATE TABLE episode (
-                    id TEXT PRIMARY KEY,
+                    key TEXT PRIMARY KEY,
+                    id TEXT NOT NULL,
                     kind TEXT NOT NULL,
                     host TEXT NOT NULL,
                     start INTEGER NOT NULL,

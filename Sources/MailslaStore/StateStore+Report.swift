@@ -39,24 +39,23 @@ extension StateStore {
         }
     }
 
-    /// Episodes that overlap `span`, in start order, with the ids of those still open.
-    public func episodes(overlapping span: TimeSpan) throws -> (episodes: [Episode], open: Set<String>) {
+    /// Episodes that overlap `span`, in start order, numbered E1, E2, … within it as a replay of the period would.
+    public func episodes(overlapping span: TimeSpan) throws -> [StoredEpisode] {
         try read { db in
-            var episodes: [Episode] = []
-            var open: Set<String> = []
+            var episodes: [StoredEpisode] = []
             for r in try Row.fetchAll(db, sql: """
-                SELECT id, open, detail FROM episode WHERE start < ? AND "end" >= ? ORDER BY start, id
+                SELECT key, open, detail FROM episode WHERE start < ? AND "end" >= ? ORDER BY start, kind, host
                 """, arguments: [span.end, span.start]) {
-                let id: String = r[0]
+                let key: String = r[0]
                 let detail: String = r[2]
                 guard let object = try JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any],
-                      let episode = Episode(storedJSON: object) else {
-                    throw StoreError(path: path, message: "episode \(id) is stored in a form this mailsla cannot read")
+                      var episode = Episode(storedJSON: object) else {
+                    throw StoreError(path: path, message: "episode \(key) is stored in a form this mailsla cannot read")
                 }
-                episodes.append(episode)
-                if (r[1] as Bool) { open.insert(id) }
+                episode.id = "E\(episodes.count + 1)"
+                episodes.append(StoredEpisode(episode, open: r[1]))
             }
-            return (episodes, open)
+            return episodes
         }
     }
 

@@ -85,9 +85,12 @@ public final class StateStore {
                 version = excluded.version, sequence = sequence + 1
             """, arguments: [Data(c.snapshot), c.time, c.version])
         try db.execute(sql: "DELETE FROM file_position")
-        let file = try db.cachedStatement(sql: "INSERT INTO file_position (path, device, inode, fingerprint, offset) VALUES (?, ?, ?, ?, ?)")
-        for p in c.files {
-            try file.execute(arguments: [p.path, Int64(bitPattern: p.device), Int64(bitPattern: p.inode), Data(p.fingerprint), p.offset])
+        let file = try db.cachedStatement(sql: """
+            INSERT INTO file_position (seq, path, device, inode, fingerprint, fingerprint_length, offset) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (seq, p) in c.files.enumerated() {
+            try file.execute(arguments: [seq, p.path, Int64(bitPattern: p.device), Int64(bitPattern: p.inode),
+                                         Int64(bitPattern: p.fingerprint), p.fingerprintLength, p.offset])
         }
         let cursor = try db.cachedStatement(sql: "INSERT OR REPLACE INTO journal_cursor (source, cursor) VALUES (?, ?)")
         for (source, value) in c.journalCursors { try cursor.execute(arguments: [source, value]) }
@@ -122,11 +125,12 @@ public final class StateStore {
         for (name, delta) in c.counterDeltas where delta != 0 { try counter.execute(arguments: [name, delta]) }
 
         let episode = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO episode (id, kind, host, start, "end", open, detail) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO episode (key, id, kind, host, start, "end", open, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for e in c.episodes {
+        for stored in c.episodes {
+            let e = stored.episode
             let detail = try JSONSerialization.data(withJSONObject: e.storedJSON, options: [.sortedKeys])
-            try episode.execute(arguments: [e.id, e.kind.rawValue, e.host, e.start, e.end, c.openEpisodeIDs.contains(e.id),
+            try episode.execute(arguments: [stored.key, e.id, e.kind.rawValue, e.host, e.start, e.end, stored.open,
                                             String(decoding: detail, as: UTF8.self)])
         }
         let probe = try db.cachedStatement(sql: """
@@ -158,9 +162,11 @@ public final class StateStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, written_at, version, sequence FROM checkpoint WHERE id = 1") else {
                     return nil
                 }
-                let files = try Row.fetchAll(db, sql: "SELECT path, device, inode, fingerprint, offset FROM file_position ORDER BY path").map { r in
+                let files = try Row.fetchAll(db, sql: """
+                    SELECT path, device, inode, fingerprint, fingerprint_length, offset FROM file_position ORDER BY seq
+                    """).map { r in
                     StoredFilePosition(path: r[0], device: UInt64(bitPattern: r[1]), inode: UInt64(bitPattern: r[2]),
-                                       fingerprint: [UInt8](r[3] as Data), offset: r[4])
+                                       fingerprint: UInt64(bitPattern: r[3]), fingerprintLength: r[4], offset: r[5])
                 }
                 var cursors: [String: String] = [:]
                 for r in try Row.fetchAll(db, sql: "SELECT source, cursor FROM journal_cursor") { cursors[r[0]] = r[1] }

@@ -36,7 +36,7 @@ public struct StoredReport {
         }
         result.flow = FlowHealth(minutes: minutes, rejects: try store.rejects(in: period.span), symbols: symbols)
         let found = try store.episodes(overlapping: period.span)
-        result.episodes = DetectionResult(storedEpisodes: found.episodes)
+        result.episodes = DetectionResult(storedEpisodes: found.map(\.episode))
         let probes = try store.probeData()
         agreement.evaluate(probes.series.isEmpty ? nil : probes, into: &result)
         return result
