@@ -45,13 +45,25 @@ let package = Package(
             name: "MailslaStore",
             dependencies: ["Mailsla", "MailslaCore", "MailslaSLA", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The engine of `mailsla tail`: its thread, live sources, checkpoints and lifecycle services.
+        .target(
+            name: "MailslaTail",
+            dependencies: [
+                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaStore", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
         .executableTarget(
             name: "MailslaCLI",
             dependencies: [
-                "Mailsla", "MailslaCorpus",
+                "Mailsla", "MailslaCorpus", "MailslaStore", "MailslaTail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Stage-by-stage throughput, run on demand in release mode (never part of `swift test`).

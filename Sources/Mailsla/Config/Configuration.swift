@@ -24,6 +24,8 @@ public struct Configuration: Sendable {
     public var store: String?
     /// Where `mailsla tail` serves /metrics.
     public var listen: String?
+    /// How `mailsla tail` checkpoints, starts and which journal it follows.
+    public var tail = TailSettings()
 
     public init() {}
 

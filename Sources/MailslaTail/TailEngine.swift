@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import Mailsla
+import MailslaCore
+import MailslaStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The engine of `mailsla tail`: one dedicated thread that owns the pipeline,
+/// the sources and the SQLite writer (sd_journal is not thread-safe, and the
+/// pipeline wants no locks per line).
+///
+/// Its loop: read what each source has → the pipeline → every
+/// `checkpoint_interval`, and on stop, one checkpoint (positions taken *after*
+/// the batches were processed, the pipeline's snapshot, the results since the
+/// previous checkpoint) in one transaction → wait on the sources' descriptors
+/// for at most 250 ms, so stop and reload requests are seen promptly. After
+/// `kill -9` the next start restores the last checkpoint and re-reads from its
+/// positions: no line lost, none counted twice.
+final class TailEngine {
+    let store: StateStore
+    let control: EngineControl
+    let logger: Logger
+    let notifier: SystemdNotifier
+    let version: String
+    private(set) var plan: TailPlan
+    let feed: PipelineFeed
+    var sources: [LiveSource] = []
+    /// Totals as of the last checkpoint, to store growth as deltas.
+    var storedTotals: [String: Int] = [:]
+    /// Episodes as the store has them, by key.
+    var storedEpisodes: [String: StoredEpisode] = [:]
+    var lastCheckpoint = 0.0
+    /// Whether the last checkpoint attempt failed (logged once until one succeeds).
+    var checkpointFailing = false
+
+    init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String) {
+        self.plan = plan
+        self.store = store
+        self.control = control
+        self.logger = logger
+        self.notifier = notifier
+        self.version = version
+        feed = PipelineFeed(plan: plan)
+    }
+
+    var settings: TailSettings { plan.configuration.tail }
+
+    /// Restores, follows until asked to stop, writes the last checkpoint. Throws what makes going on pointless
+    /// (an unreadable state database, a snapshot that does not load).
+    func run() throws {
+        let stored = try store.load()
+        if let stored {
+            let drops = try feed.restore(stored.snapshot)
+            logger.info("resuming from the last checkpoint", metadata: [
+                "checkpoint": "\(stored.sequence)", "written_by": "\(stored.version)",
+                "files": "\(stored.files.count)", "journal_cursors": "\(stored.journalCursors.count)",
+                "lines_so_far": "\(feed.pipeline.counters.lines)",
+            ])
+            if !drops.isEmpty {
+                logger.warning("state of rules no longer in the pack was dropped",
+                               metadata: ["rules": "\(drops.rules.joined(separator: ","))", "kinds": "\(drops.kinds.keys.sorted())"])
+            }
+        } else {
+            logger.info("first start: no checkpoint yet", metadata: ["start": "\(settings.start)"])
+        }
+        sources = try makeSources(resuming: stored)
+        storedTotals = feed.totals()
+        lastCheckpoint = Self.now()
+        control.set(.running)
+        notifier.ready()
+        try loop()
+        notifier.stopping()
+        try checkpoint()
+        logger.info("stopped after the last checkpoint", metadata: ["lines": "\(feed.pipeline.counters.lines)"])
+    }
+
+    private func loop() throws {
+        var lastWatchdog = 0.0
+        while !control.stopRequested {
+            if let next = control.takePendingPlan() { try apply(next) }
+            var more = false
+            for source in sources where try source.read(into: feed) { more = true }
+            let now = Self.now()
+            if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
+            if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval {
+                notifier.watchdog()
+                lastWatchdog = now
+            }
+            if !more {
+                let untilCheckpoint = settings.checkpointInterval - (Self.now() - lastCheckpoint)
+                wait(seconds: max(0.001, min(0.25, untilCheckpoint)))
+            }
+        }
+    }
+
+    /// Writes one checkpoint. A failed write (disk full, I/O error) is logged and retried at the next
+    /// interval with everything since the last good one; only a failure at shutdown is thrown.
+    func checkpoint() throws {
+        var c = Checkpoint(snapshot: feed.pipeline.snapshot(), time: Int64(Date().timeIntervalSince1970 * 1e6), version: version)
+        for source in sources { source.save(into: &c) }
+        c.flow = feed.takeMinutes()
+        let totals = feed.totals()
+        for (name, value) in totals {
+            let delta = value - (storedTotals[name] ?? 0)
+            if delta != 0 { c.counterDeltas[name] = delta }
+        }
+        var episodes: [String: StoredEpisode] = [:]
+        for e in feed.pipeline.detectors?.result.episodes ?? [] {
+            let stored = StoredEpisode(e, open: e.closedBy == "still open")
+            episodes[stored.key] = stored
+            if storedEpisodes[stored.key] != stored { c.episodes.append(stored) }
+        }
+        lastCheckpoint = Self.now()
+        do {
+            let result = try store.commit(c)
+            storedTotals = totals
+            storedEpisodes = episodes
+            control.countCheckpoint()
+            if checkpointFailing {
+                logger.notice("checkpoints are written again")
+                checkpointFailing = false
+            }
+            if result.duplicateProbes > 0 {
+                logger.notice("probe results already stored were ignored", metadata: ["count": "\(result.duplicateProbes)"])
+            }
+        } catch {
+            feed.giveBack(c.flow)
+            if control.stopRequested { throw error }
+            if !checkpointFailing { logger.error("checkpoint failed; retrying", metadata: ["error": "\(error)"]) }
+            checkpointFailing = true
+        }
+    }
+
+    /// Applies a reloaded plan at a batch boundary: the pipeline is rebuilt with the new rules and
+    /// settings and loaded from a snapshot of the old one; sources are rebuilt from their
+    /// positions when they changed. On failure the old plan stays.
+    private func apply(_ next: TailPlan) throws {
+        do {
+            let drops = try feed.reload(next)
+            if next.sourcesDiffer(from: plan) {
+                var positions = Checkpoint(snapshot: [], time: 0, version: version)
+                for source in sources { source.save(into: &positions) }
+                let stored = StoredState(snapshot: [], time: 0, version: version, sequence: 0, files: positions.files,
+                                         journalCursors: positions.journalCursors)
+                plan = next
+                sources = try makeSources(resuming: stored)
+            } else {
+                plan = next
+            }
+            logger.notice("reloaded configuration and rules", metadata: [
+                "rules": "\(next.rules.rules.count)", "dropped_rules": "\(drops.rules.joined(separator: ","))",
+            ])
+        } catch {
+            logger.error("reload failed; keeping the running configuration", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sources from the configuration, resuming from `stored` when there is one.
+    func makeSources(resuming stored: StoredState?) throws -> [LiveSource] {
+        let config = plan.configuration
+        var made: [LiveSource] = []
+        if !config.files.isEmpty {
+            // After a first start, files nobody had a position for appeared while mailsla was down: read them whole.
+            made.append(FileSource(patterns: config.files, resume: stored?.files ?? [],
+                                   start: stored == nil ? settings.start : .beginning,
+                                   maxLineLength: settings.maxLineLength, symbols: feed.symbols, timeZone: config.timeZone))
+        }
+        if let journal = settings.journal {
+            made.append(try JournalSource(journal, matches: config.journalMatches, cursor: stored?.journalCursors[JournalSource.name],
+                                          start: stored == nil ? settings.start : .end, maxMessageBytes: settings.maxLineLength,
+                                          symbols: feed.symbols))
+        }
+        if made.isEmpty { logger.warning("nothing to follow: set sources.files or tail.journal") }
+        return made
+    }
+
+    /// Sleeps until a source's descriptor is readable or `seconds` passed.
+    private func wait(seconds: Double) {
+        var fds = sources.compactMap { $0.pollDescriptor }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let timeout = Int32((seconds * 1000).rounded(.up))
+        if fds.isEmpty {
+            usleep(UInt32(timeout) * 1000)
+            return
+        }
+        if poll(&fds, nfds_t(fds.count), timeout) > 0 {
+            for source in sources { source.acknowledgeWakeup() }
+        }
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
