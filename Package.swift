@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
-        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
+        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI", "Mailsla", "MailslaCore", "MailslaRules", "MailslaSLA", "MailslaStore"]),
         .testTarget(name: "MailslaStoreTests", dependencies: ["MailslaStore", "Mailsla", "MailslaSLA"]),
     ],
     swiftLanguageModes: [.v6]

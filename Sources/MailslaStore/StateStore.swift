@@ -16,11 +16,14 @@ import Mailsla
 public final class StateStore {
     public let path: String
     let db: DatabaseQueue
+    /// The writer's lock file (`PATH.lock`), held while the store is open for writing.
+    private var lock: Int32 = -1
 
     /// Opens (creating and migrating) the database for writing.
     /// Throws `StoreError` naming the file when it cannot be opened or migrated.
     public init(path: String) throws {
         self.path = path
+        lock = try Self.lockForWriting(path)
         var config = GRDB.Configuration()
         config.journalMode = .wal
         config.busyMode = .timeout(5)
@@ -58,6 +61,24 @@ public final class StateStore {
         } catch {
             throw StoreError(path: path, message: "cannot read the state database: \(error)")
         }
+    }
+
+    deinit {
+        if lock >= 0 { close(lock) }
+    }
+
+    /// Two writers would each count the same lines: the second one is refused. The lock is
+    /// `flock(2)` on `PATH.lock`, which the kernel releases when the process dies, even by `kill -9`.
+    private static func lockForWriting(_ path: String) throws -> Int32 {
+        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw StoreError(path: path, message: "cannot create the lock file \(path).lock: \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreError(path: path, message: "another mailsla tail is using this state database (\(path).lock is locked); stop it first")
+        }
+        return fd
     }
 
     /// What a commit found worth counting.

@@ -65,7 +65,7 @@ final class TailEngine {
         } else {
             logger.info("first start: no checkpoint yet", metadata: ["start": "\(settings.start)"])
         }
-        sources = try makeSources(resuming: stored)
+        sources = try makeSources(files: stored?.files ?? [], cursors: stored?.journalCursors ?? [:], firstStart: stored == nil)
         storedTotals = feed.totals()
         lastCheckpoint = Self.now()
         control.set(.running)
@@ -142,10 +142,8 @@ final class TailEngine {
             if next.sourcesDiffer(from: plan) {
                 var positions = Checkpoint(snapshot: [], time: 0, version: version)
                 for source in sources { source.save(into: &positions) }
-                let stored = StoredState(snapshot: [], time: 0, version: version, sequence: 0, files: positions.files,
-                                         journalCursors: positions.journalCursors)
                 plan = next
-                sources = try makeSources(resuming: stored)
+                sources = try makeSources(files: positions.files, cursors: positions.journalCursors, firstStart: false)
             } else {
                 plan = next
             }
@@ -157,19 +155,18 @@ final class TailEngine {
         }
     }
 
-    /// Sources from the configuration, resuming from `stored` when there is one.
-    func makeSources(resuming stored: StoredState?) throws -> [LiveSource] {
+    /// Sources from the configuration, resuming from stored positions. After the first start, files
+    /// nobody had a position for appeared while mailsla was down (or were added): they are read whole.
+    func makeSources(files: [StoredFilePosition], cursors: [String: String], firstStart: Bool) throws -> [LiveSource] {
         let config = plan.configuration
         var made: [LiveSource] = []
         if !config.files.isEmpty {
-            // After a first start, files nobody had a position for appeared while mailsla was down: read them whole.
-            made.append(FileSource(patterns: config.files, resume: stored?.files ?? [],
-                                   start: stored == nil ? settings.start : .beginning,
+            made.append(FileSource(patterns: config.files, resume: files, start: firstStart ? settings.start : .beginning,
                                    maxLineLength: settings.maxLineLength, symbols: feed.symbols, timeZone: config.timeZone))
         }
         if let journal = settings.journal {
-            made.append(try JournalSource(journal, matches: config.journalMatches, cursor: stored?.journalCursors[JournalSource.name],
-                                          start: stored == nil ? settings.start : .end, maxMessageBytes: settings.maxLineLength,
+            made.append(try JournalSource(journal, matches: config.journalMatches, cursor: cursors[JournalSource.name],
+                                          start: firstStart ? settings.start : .end, maxMessageBytes: settings.maxLineLength,
                                           symbols: feed.symbols))
         }
         if made.isEmpty { logger.warning("nothing to follow: set sources.files or tail.journal") }

@@ -166,3 +166,17 @@ func checkpoint(_ n: Int, lines: Int, at minuteStart: Int64, offset: Int64) -> C
         #expect(json.contains("\"received\": 6"))
     }
 }
+
+@Suite struct StateStoreLockTests {
+    @Test func aSecondWriterIsRefusedUntilTheFirstCloses() throws {
+        let path = storeDirectory().appendingPathComponent("s.db").path
+        var first: StateStore? = try StateStore(path: path)
+        let error = #expect(throws: StoreError.self) { try StateStore(path: path) }
+        #expect(error?.message.contains("another mailsla tail") == true)
+        // Readers (report --state) are not writers: they may read while tail runs.
+        #expect(try StateStore(readingFrom: path).load() == nil)
+        _ = first
+        first = nil
+        #expect(throws: Never.self) { try StateStore(path: path) }
+    }
+}
