@@ -36,7 +36,7 @@ public final class EngineControl: Sendable {
 
     // MARK: engine side
 
-    var stopRequested: Bool { state.withLock { $0.stopRequested } }
+    var stopRequested: Bool { EarlySignals.terminationRequested || state.withLock { $0.stopRequested } }
     func takePendingPlan() -> TailPlan? {
         state.withLock { s in
             defer { s.pendingPlan = nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Mailsla
 import MailslaCore
 import MailslaInput
@@ -18,9 +19,13 @@ final class FileSource: LiveSource {
     private let timeZone: TimeZone
     /// What the framer had counted when last added to the pipeline.
     private var reportedFraming = FramingCounters()
+    private let logger: Logger
+    private var reportedLost = false
+    private var reportedErrors: [String: String] = [:]
 
     init(patterns: [String], resume: [StoredFilePosition], start: TailSettings.Start, maxLineLength: Int,
-         symbols: SymbolTable, timeZone: TimeZone) {
+         symbols: SymbolTable, timeZone: TimeZone, logger: Logger) {
+        self.logger = logger
         let positions = resume.map {
             FollowPosition(path: $0.path, identity: FileIdentity(device: $0.device, inode: $0.inode, fingerprint: $0.fingerprint,
                                                                  fingerprintLength: $0.fingerprintLength), offset: $0.offset)
@@ -55,7 +60,23 @@ final class FileSource: LiveSource {
         let framing = framer.counters
         feed.addFraming(framing.since(reportedFraming), malformed: malformed)
         reportedFraming = framing
+        report()
         return more
+    }
+
+    /// Says once what the follower could not find or open (it retries the latter by itself).
+    private func report() {
+        if !reportedLost, !follower.lost.isEmpty {
+            reportedLost = true
+            for position in follower.lost {
+                logger.error("a stored file position was found under no name: lines after it are lost",
+                             metadata: ["position": "\(position)"])
+            }
+        }
+        for (path, error) in follower.errors where reportedErrors[path] != "\(error)" {
+            reportedErrors[path] = "\(error)"
+            logger.warning("cannot read a followed file; retrying", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
     }
 
     private func process(_ lines: LineBatch, _ feed: PipelineFeed, _ malformed: inout MalformedCounts) throws {

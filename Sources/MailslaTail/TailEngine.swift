@@ -162,7 +162,8 @@ final class TailEngine {
         var made: [LiveSource] = []
         if !config.files.isEmpty {
             made.append(FileSource(patterns: config.files, resume: files, start: firstStart ? settings.start : .beginning,
-                                   maxLineLength: settings.maxLineLength, symbols: feed.symbols, timeZone: config.timeZone))
+                                   maxLineLength: settings.maxLineLength, symbols: feed.symbols, timeZone: config.timeZone,
+                                   logger: logger))
         }
         if let journal = settings.journal {
             made.append(try JournalSource(journal, matches: config.journalMatches, cursor: cursors[JournalSource.name],

@@ -35,6 +35,7 @@ struct TailCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        EarlySignals.install()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["MAILSLA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

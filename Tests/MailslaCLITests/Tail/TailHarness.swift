@@ -23,6 +23,7 @@ final class TailHarness {
     private var next = 0
     private var runs = 0
     private(set) var kills = 0
+    let notify: NotifySocket
 
     /// The lines the harness writes: 60,000 RFC 3339 lines of four hosts (the year is in every line).
     static let pool: [ArraySlice<UInt8>] = {
@@ -40,6 +41,7 @@ final class TailHarness {
         logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         store = dir.appendingPathComponent("state.db").path
+        notify = try NotifySocket(path: dir.appendingPathComponent("notify.sock").path)
         config = dir.appendingPathComponent("mailsla.yaml").path
         let text = """
             store: \(store)
@@ -112,13 +114,21 @@ final class TailHarness {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
-    func start(_ extra: [String] = []) throws {
+    /// Starts `mailsla tail` as systemd would (NOTIFY_SOCKET, WATCHDOG_USEC) and, unless told
+    /// otherwise, waits for its READY=1: a signal in the first milliseconds, before any of its code
+    /// runs, ends any process.
+    func start(_ extra: [String] = [], waitForReady: Bool = true) throws {
         precondition(!isRunning)
         runs += 1
+        notify.drain()
         let p = Process()
         p.executableURL = BinaryRunner.binary
         p.arguments = ["tail", "--config", config] + extra
         p.currentDirectoryURL = dir
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.path
+        environment["WATCHDOG_USEC"] = "400000"
+        p.environment = environment
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         let log = dir.appendingPathComponent("tail-\(runs).err")
@@ -126,7 +136,20 @@ final class TailHarness {
         p.standardError = try FileHandle(forWritingTo: log)
         try p.run()
         process = p
+        if waitForReady { try waitForMessage("READY=1") }
     }
+
+    /// Waits for a message on the notification socket.
+    func waitForMessage(_ text: String, timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !notify.received.contains(where: { $0.contains(text) }) {
+            if Date() > deadline { throw HarnessError("no \(text) from mailsla tail within \(timeout) s\n\(stderr())") }
+            notify.receive(timeoutMs: 20)
+        }
+    }
+
+    /// The sd_notify messages received since the last start.
+    var notifications: [String] { notify.received }
 
     /// SIGTERM, then waits for the exit; returns the exit status.
     @discardableResult
@@ -134,7 +157,8 @@ final class TailHarness {
         guard let process, process.isRunning else { return -1 }
         kill(process.processIdentifier, SIGTERM)
         try waitForExit(process, timeout: timeout)
-        return process.terminationStatus
+        // Killed by the signal itself (not handled): reported as 128 + 15, as a shell does.
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     func kill9() throws {
@@ -285,4 +309,46 @@ final class TailHarness {
 struct HarnessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A datagram socket standing in for systemd's NOTIFY_SOCKET.
+final class NotifySocket {
+    let path: String
+    let fd: Int32
+    private(set) var received: [String] = []
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            precondition(bytes.count < raw.count, "socket path too long: \(path)")
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, bound == 0 else { throw HarnessError("cannot bind \(path): errno \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    func receive(timeoutMs: Int32) {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, timeoutMs) > 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n <= 0 { return }
+            received.append(String(decoding: buffer[0..<n], as: UTF8.self))
+        }
+    }
+
+    func drain() {
+        receive(timeoutMs: 0)
+        received = []
+    }
 }

@@ -26,7 +26,7 @@ import Testing
         let h = try TailHarness(checkpointInterval: "0.1")
         for round in 0..<6 {
             try h.append(Int.random(in: 500...4000, using: &random))
-            try h.start()
+            try h.start(waitForReady: false)
             // Killed anywhere: before the first read, mid-batch, mid-checkpoint, idle.
             usleep(UInt32.random(in: 50_000...900_000, using: &random))
             if round % 2 == 1 { try h.append(300) }
@@ -68,6 +68,9 @@ import Testing
         try h.append(10)
         try h.start()
         try h.waitForLines(10)
+        // systemd heard READY=1 and, with a watchdog, WATCHDOG=1 from the engine loop.
+        try h.waitForMessage("WATCHDOG=1")
+        #expect(h.notifications.contains { $0.contains("READY=1") })
         let second = try BinaryRunner.run(["tail", "--config", h.config])
         #expect(second.status != 0)
         #expect(second.stderr.contains("another mailsla tail is using this state database"))
