@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "MailslaTail",
             dependencies: [
-                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaStore", "CSystemd",
+                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", "MailslaStore", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

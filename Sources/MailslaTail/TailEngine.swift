@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mailsla
 import MailslaCore
+import MailslaSLA
 import MailslaStore
 #if canImport(Glibc)
 import Glibc
@@ -34,6 +35,12 @@ final class TailEngine {
     var lastCheckpoint = 0.0
     /// Whether the last checkpoint attempt failed (logged once until one succeeds).
     var checkpointFailing = false
+    /// Probe results for the SLA figures and incidents.
+    var probes = ProbeBook(stored: ProbeData())
+    /// When incidents of the month so far were last evaluated (monotonic seconds).
+    var lastIncidents = -Double.infinity
+    /// Incidents are re-evaluated at most this often (an SLA evaluation of the month).
+    static let incidentInterval = 30.0
 
     init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String) {
         self.plan = plan
@@ -65,6 +72,7 @@ final class TailEngine {
         } else {
             logger.info("first start: no checkpoint yet", metadata: ["start": "\(settings.start)"])
         }
+        probes = ProbeBook(stored: try store.probeData())
         sources = try makeSources(files: stored?.files ?? [], cursors: stored?.journalCursors ?? [:], firstStart: stored == nil)
         storedTotals = feed.totals()
         lastCheckpoint = Self.now()
@@ -112,7 +120,13 @@ final class TailEngine {
             episodes[stored.key] = stored
             if storedEpisodes[stored.key] != stored { c.episodes.append(stored) }
         }
-        lastCheckpoint = Self.now()
+        c.probes = probes.takePending()
+        let now = Self.now()
+        if now - lastIncidents >= Self.incidentInterval || control.stopRequested, let data = probes.data {
+            c.incidents = monthIncidents(data)
+            lastIncidents = now
+        }
+        lastCheckpoint = now
         do {
             let result = try store.commit(c)
             storedTotals = totals
@@ -127,10 +141,23 @@ final class TailEngine {
             }
         } catch {
             feed.giveBack(c.flow)
+            probes.giveBack(c.probes)
             if control.stopRequested { throw error }
             if !checkpointFailing { logger.error("checkpoint failed; retrying", metadata: ["error": "\(error)"]) }
             checkpointFailing = true
         }
+    }
+
+    /// The incidents of the month so far, with the same `Agreement` as the reports.
+    private func monthIncidents(_ data: ProbeData) -> (period: TimeSpan, list: [StoredIncident]) {
+        let config = plan.configuration
+        let nowMicros = Int64(Date().timeIntervalSince1970 * 1e6)
+        let month = SLAPeriod.months(coveringMicros: nowMicros, nowMicros, in: config.timeZone)
+        var result = feed.pipeline.result(sources: [], errors: [], elapsedSeconds: 0)
+        var policy = config.sla
+        policy.timeZone = config.timeZone
+        Agreement(policy: policy, period: month, timeZone: config.timeZone).evaluate(data, into: &result)
+        return (month.span, result.sla.map(StoredIncident.all) ?? [])
     }
 
     /// Applies a reloaded plan at a batch boundary: the pipeline is rebuilt with the new rules and
