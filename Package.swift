@@ -13,7 +13,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -49,7 +52,8 @@ let package = Package(
         .target(
             name: "MailslaTail",
             dependencies: [
-                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", "MailslaStore", "CSystemd",
+                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", "MailslaServe", "MailslaStore",
+                "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -57,6 +61,19 @@ let package = Package(
         ),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
+        // The HTTP surface of `mailsla tail`: /metrics, /healthz, the status page and POST /probes.
+        .target(
+            name: "MailslaServe",
+            dependencies: [
+                "Mailsla", "MailslaSLA", "MailslaRules",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "MailslaCLI",
             dependencies: [
@@ -81,6 +98,7 @@ let package = Package(
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI", "Mailsla", "MailslaCore", "MailslaRules", "MailslaSLA", "MailslaStore"]),
         .testTarget(name: "MailslaStoreTests", dependencies: ["MailslaStore", "Mailsla", "MailslaSLA"]),
+        .testTarget(name: "MailslaServeTests", dependencies: ["MailslaServe", "MailslaCorpus"]),
     ],
     swiftLanguageModes: [.v6]
 )

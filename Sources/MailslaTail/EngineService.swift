@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailslaServe
 import MailslaStore
 import ServiceLifecycle
 
@@ -18,8 +19,11 @@ public struct EngineService: Service {
     public let logger: Logger
     public let notifier: SystemdNotifier
     public let version: String
+    public let board: StatusBoard
 
-    public init(plan: TailPlan, storePath: String, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String) {
+    public init(plan: TailPlan, storePath: String, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String,
+                board: StatusBoard) {
+        self.board = board
         self.plan = plan
         self.storePath = storePath
         self.control = control
@@ -33,12 +37,12 @@ public struct EngineService: Service {
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
-                    let (plan, path, logger, notifier, version) = (plan, storePath, logger, notifier, version)
+                    let (plan, path, logger, notifier, version, board) = (plan, storePath, logger, notifier, version, board)
                     let thread = Thread {
                         do {
                             let store = try StateStore(path: path)
                             let engine = TailEngine(plan: plan, store: store, control: control, logger: logger,
-                                                    notifier: notifier, version: version)
+                                                    notifier: notifier, version: version, board: board)
                             try engine.run()
                             control.set(.stopped)
                             done.resume()

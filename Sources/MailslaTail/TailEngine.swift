@@ -3,6 +3,7 @@ import Logging
 import Mailsla
 import MailslaCore
 import MailslaSLA
+import MailslaServe
 import MailslaStore
 #if canImport(Glibc)
 import Glibc
@@ -25,9 +26,13 @@ final class TailEngine {
     let logger: Logger
     let notifier: SystemdNotifier
     let version: String
+    /// Where metrics and the status page are published and probe results come from (HTTP, the prober).
+    let board: StatusBoard
     private(set) var plan: TailPlan
     let feed: PipelineFeed
     var sources: [LiveSource] = []
+    /// Per configured source, what /metrics shows of it (same order as `sources`).
+    var statuses: [SourceStatus] = []
     /// Totals as of the last checkpoint, to store growth as deltas.
     var storedTotals: [String: Int] = [:]
     /// Episodes as the store has them, by key.
@@ -41,9 +46,21 @@ final class TailEngine {
     var lastIncidents = -Double.infinity
     /// Incidents are re-evaluated at most this often (an SLA evaluation of the month).
     static let incidentInterval = 30.0
+    /// When the last checkpoint was committed (monotonic seconds), for `mailsla_checkpoint_age_seconds`.
+    var lastCommitted: Double?
+    var lastPublish = -Double.infinity
+    var lastPage = -Double.infinity
+    /// The status page last rendered, and the SLA figures it computed for the metrics.
+    var page: StatusPage?
+    let started = TailEngine.now()
+    /// Metrics are published this often; the status page (an SLA evaluation and an HTML render) less often.
+    static let publishInterval = 1.0
+    static let pageInterval = 10.0
 
-    init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String) {
+    init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String,
+         board: StatusBoard) {
         self.plan = plan
+        self.board = board
         self.store = store
         self.control = control
         self.logger = logger
@@ -89,9 +106,18 @@ final class TailEngine {
         while !control.stopRequested {
             if let next = control.takePendingPlan() { try apply(next) }
             var more = false
-            for source in sources where try source.read(into: feed) { more = true }
+            for index in sources.indices {
+                let before = feed.pipeline.counters.lines
+                if try statuses[index].count(feed.pipeline, { try sources[index].read(into: feed) }) { more = true }
+                if feed.pipeline.counters.lines > before, feed.pipeline.counters.lastTime != Int64.min {
+                    statuses[index].lagSeconds = max(0, Date().timeIntervalSince1970 - Double(feed.pipeline.counters.lastTime) / 1e6)
+                }
+            }
+            let inbox = board.takeProbeResults()
+            if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: "inbox") }) }
             let now = Self.now()
             if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
+            if now - lastPublish >= Self.publishInterval { publish(now: now) }
             if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval {
                 notifier.watchdog()
                 lastWatchdog = now
@@ -131,6 +157,7 @@ final class TailEngine {
             let result = try store.commit(c)
             storedTotals = totals
             storedEpisodes = episodes
+            lastCommitted = Self.now()
             control.countCheckpoint()
             if checkpointFailing {
                 logger.notice("checkpoints are written again")
@@ -146,6 +173,23 @@ final class TailEngine {
             if !checkpointFailing { logger.error("checkpoint failed; retrying", metadata: ["error": "\(error)"]) }
             checkpointFailing = true
         }
+    }
+
+    /// Hands the board what /metrics and the status page show. The page is rendered every
+    /// `pageInterval` (an SLA evaluation of the month), the metrics every `publishInterval`.
+    private func publish(now: Double) {
+        let config = plan.configuration
+        if now - lastPage >= Self.pageInterval {
+            var policy = config.sla
+            policy.timeZone = config.timeZone
+            page = StatusPage.render(pipeline: feed.pipeline, sources: statuses.map(\.name), probes: probes.data, policy: policy,
+                                     timeZone: config.timeZone, timeZoneName: config.timeZoneName, elapsedSeconds: now - started)
+            lastPage = now
+        }
+        let metrics = LiveMetrics(pipeline: feed.pipeline, sources: statuses, checkpointAge: lastCommitted.map { now - $0 },
+                                  sla: page?.sla, services: LiveMetrics.serviceNames(config.sla), version: version)
+        board.publish(metrics, html: lastPage == now ? page?.html : nil)
+        lastPublish = now
     }
 
     /// The incidents of the month so far, with the same `Agreement` as the reports.
@@ -198,6 +242,9 @@ final class TailEngine {
                                           symbols: feed.symbols))
         }
         if made.isEmpty { logger.warning("nothing to follow: set sources.files or tail.journal") }
+        // Kept across a reload of the same sources, so the counters of /metrics only grow.
+        let names = (config.files.isEmpty ? [] : [config.files.joined(separator: " ")]) + (settings.journal == nil ? [] : [JournalSource.name])
+        statuses = names.map { name in statuses.first { $0.name == name } ?? SourceStatus(name: name) }
         return made
     }
 

@@ -22,8 +22,8 @@ public struct Configuration: Sendable {
     public var probes: [String] = []
     /// The state database of `mailsla tail`.
     public var store: String?
-    /// Where `mailsla tail` serves /metrics.
-    public var listen: String?
+    /// Where and how `mailsla tail` serves /metrics, /healthz, the status page and POST /probes.
+    public var listen = ListenSettings()
     /// How `mailsla tail` checkpoints, starts and which journal it follows.
     public var tail = TailSettings()
 

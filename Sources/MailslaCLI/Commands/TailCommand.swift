@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Mailsla
 import MailslaSLA
+import MailslaServe
 import MailslaTail
 import ServiceLifecycle
 
@@ -54,13 +55,17 @@ struct TailCommand: AsyncParsableCommand {
         }
         let control = EngineControl()
         let notifier = SystemdNotifier()
+        let board = StatusBoard(version: Self.version)
         let engine = EngineService(plan: plan, storePath: plan.configuration.store!, control: control,
-                                   logger: logger, notifier: notifier, version: Self.version)
+                                   logger: logger, notifier: notifier, version: Self.version, board: board)
+        let server = StatusServer(settings: plan.configuration.listen, board: board, logger: logger)
         let reload = ReloadService(control: control, logger: logger, notifier: notifier, load: load)
-        // Shutdown runs in reverse order: reload first, the engine (last checkpoint) last.
-        // The HTTP server (MailslaServe) and the probe scheduler (MailslaProbe) go between the two.
+        // Shutdown runs in reverse order: reload first, then the server (no more probe results accepted),
+        // the engine last (its last checkpoint stores what the server accepted).
+        // The probe scheduler (MailslaProbe) goes after the server: it too feeds `board`.
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: reload),
         ]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

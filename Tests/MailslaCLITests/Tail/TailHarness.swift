@@ -45,6 +45,7 @@ final class TailHarness {
         config = dir.appendingPathComponent("mailsla.yaml").path
         let text = """
             store: \(store)
+            listen: { address: 127.0.0.1, port: 0 }
             rules: \(BinaryRunner.packageRoot.appendingPathComponent("rules").path)
             sources:
               files: [\(logs.appendingPathComponent("mail.log").path)]
