@@ -113,8 +113,7 @@ final class TailEngine {
                     statuses[index].lagSeconds = max(0, Date().timeIntervalSince1970 - Double(feed.pipeline.counters.lastTime) / 1e6)
                 }
             }
-            let inbox = board.takeProbeResults()
-            if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: "inbox") }) }
+            drainProbeInbox()
             let now = Self.now()
             if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
             if now - lastPublish >= Self.publishInterval { publish(now: now) }
@@ -132,6 +131,8 @@ final class TailEngine {
     /// Writes one checkpoint. A failed write (disk full, I/O error) is logged and retried at the next
     /// interval with everything since the last good one; only a failure at shutdown is thrown.
     func checkpoint() throws {
+        // The last checkpoint runs after the server stopped: what it accepted until then is stored too.
+        drainProbeInbox()
         var c = Checkpoint(snapshot: feed.pipeline.snapshot(), time: Int64(Date().timeIntervalSince1970 * 1e6), version: version)
         for source in sources { source.save(into: &c) }
         c.flow = feed.takeMinutes()
@@ -173,6 +174,12 @@ final class TailEngine {
             if !checkpointFailing { logger.error("checkpoint failed; retrying", metadata: ["error": "\(error)"]) }
             checkpointFailing = true
         }
+    }
+
+    /// Takes the probe results the server (POST /probes) and the prober put in the board's inbox.
+    private func drainProbeInbox() {
+        let inbox = board.takeProbeResults()
+        if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: "inbox") }) }
     }
 
     /// Hands the board what /metrics and the status page show. The page is rendered every
