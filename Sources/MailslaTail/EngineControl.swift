@@ -17,7 +17,6 @@ public final class EngineControl: Sendable {
         var stopRequested = false
         var pendingPlan: TailPlan?
         var phase = Phase.starting
-        var checkpoints = 0
     }
 
     private let state = Mutex(State())
@@ -31,8 +30,6 @@ public final class EngineControl: Sendable {
     public func requestReload(_ plan: TailPlan) { state.withLock { $0.pendingPlan = plan } }
 
     public var phase: Phase { state.withLock { $0.phase } }
-    /// Checkpoints written since start.
-    public var checkpoints: Int { state.withLock { $0.checkpoints } }
 
     // MARK: engine side
 
@@ -44,5 +41,4 @@ public final class EngineControl: Sendable {
         }
     }
     func set(_ phase: Phase) { state.withLock { $0.phase = phase } }
-    func countCheckpoint() { state.withLock { $0.checkpoints += 1 } }
 }

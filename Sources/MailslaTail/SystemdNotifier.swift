@@ -22,7 +22,6 @@ public struct SystemdNotifier: Sendable {
     public func ready() { send("READY=1\nSTATUS=following sources") }
     public func watchdog() { send("WATCHDOG=1") }
     public func stopping() { send("STOPPING=1") }
-    public func reloading() { send("RELOADING=1") }
     public func status(_ text: String) { send("STATUS=" + text) }
 
     private func send(_ message: String) {

@@ -159,7 +159,6 @@ final class TailEngine {
             storedTotals = totals
             storedEpisodes = episodes
             lastCommitted = Self.now()
-            control.countCheckpoint()
             if checkpointFailing {
                 logger.notice("checkpoints are written again")
                 checkpointFailing = false
