@@ -207,6 +207,20 @@ final class TailHarness {
         }
     }
 
+    /// Waits until the last checkpoint holds a position in the live file `name` (its inode): the
+    /// follower has opened the file a rotation made, before the next rotation moves it away.
+    func waitForPosition(in name: String = "mail.log", timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            var info = stat()
+            if stat(path(name), &info) == 0,
+               let files = try? StateStore(readingFrom: store).load()?.files,
+               files.contains(where: { $0.inode == UInt64(info.st_ino) }) { return }
+            if Date() > deadline { throw HarnessError("no stored position in \(name) after \(timeout) s\n\(stderr())") }
+            usleep(20_000)
+        }
+    }
+
     /// Waits until the running process has written a checkpoint after it started reading (the store's
     /// sequence grew by two: one may have been in flight when asked).
     func waitForCheckpoints(_ count: Int64 = 2, timeout: Double = 20) throws {

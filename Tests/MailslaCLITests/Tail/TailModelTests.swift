@@ -10,8 +10,10 @@ import Testing
 /// that no follower can know), and a second rename rotation while the reader
 /// is down or has not caught up since the first. The follower resumes a stored
 /// file found under a rotated name and then the live file; a file rotated in
-/// *between* (never opened before the restart) is not read: a known limit of
-/// the follower, found by this test with two rotations.
+/// *between* and never opened (two rotations while the reader was down, or
+/// quicker than it noticed the first) is not read: a known limit of the
+/// follower, found by this test. "Caught up" therefore means every line read
+/// *and* a stored position in the live file.
 @Suite(.serialized) struct TailModelTests {
     /// SplitMix64: a seeded generator, so a failing sequence can be run again.
     struct Seeded: RandomNumberGenerator {
@@ -37,8 +39,10 @@ import Testing
         var log: [String] = []
         /// Rename rotations since the reader was last seen caught up (at most one: see above).
         var rotationsSinceSync = 0
+        /// The reader has read every line and opened the live file (so a rotation cannot move an unopened file away).
         func sync() throws {
             try h.waitForLines(h.linesWritten)
+            try h.waitForPosition()
             rotationsSinceSync = 0
         }
         do {
