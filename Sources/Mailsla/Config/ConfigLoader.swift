@@ -146,7 +146,7 @@ public enum ConfigLoader {
 
     private static func applyDetection(_ node: Node, _ r: YAMLReader, to d: inout DetectionSettings) throws {
         let allowed = Set(["trusted_networks", "monitors", "probes", "allowed_names", "network_prefix_v4",
-                           "network_prefix_v6", "anvil_connection_rate"]
+                           "network_prefix_v6", "anvil_connection_rate", "max_client_keys", "max_name_keys"]
             + windowFamilies.map(\.0) + baselineFamilies.map(\.0))
         let m = try r.mapping(node, allowed: allowed, what: "detection")
         func list(_ key: String) throws -> [String]? {
@@ -159,6 +159,8 @@ public enum ConfigLoader {
         if let n = m["network_prefix_v4"] { d.networkPrefixV4 = try integer(n, r, "detection.network_prefix_v4", min: 8) }
         if let n = m["network_prefix_v6"] { d.networkPrefixV6 = try integer(n, r, "detection.network_prefix_v6", min: 16) }
         if let n = m["anvil_connection_rate"] { d.anvilConnectionRate = try integer(n, r, "detection.anvil_connection_rate", min: 1) }
+        if let n = m["max_client_keys"] { d.maxClientKeys = try integer(n, r, "detection.max_client_keys", min: 1024) }
+        if let n = m["max_name_keys"] { d.maxNameKeys = try integer(n, r, "detection.max_name_keys", min: 1024) }
         for (key, path) in windowFamilies {
             if let n = m[key] { try applyWindow(n, r, "detection.\(key)", to: &d[keyPath: path], extra: []) }
         }
