@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -42,6 +43,22 @@ let package = Package(
         ),
         // The SLA engine: probe results, incidents, exclusions, availability. Pure Swift, no I/O.
         .target(name: "MailslaSLA", dependencies: ["MailslaCore"]),
+        // The state database of `mailsla tail` (SQLite through GRDB): checkpoints and the results they cover.
+        .target(
+            name: "MailslaStore",
+            dependencies: ["Mailsla", "MailslaCore", "MailslaSLA", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The engine of `mailsla tail`: its thread, live sources, checkpoints and lifecycle services.
+        .target(
+            name: "MailslaTail",
+            dependencies: [
+                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", "MailslaServe", "MailslaStore",
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
         // The HTTP surface of `mailsla tail`: /metrics, /healthz, the status page and POST /probes.
@@ -60,8 +77,10 @@ let package = Package(
         .executableTarget(
             name: "MailslaCLI",
             dependencies: [
-                "Mailsla", "MailslaCorpus",
+                "Mailsla", "MailslaCorpus", "MailslaStore", "MailslaTail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Stage-by-stage throughput, run on demand in release mode (never part of `swift test`).
@@ -77,7 +96,8 @@ let package = Package(
         .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
-        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
+        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI", "Mailsla", "MailslaCore", "MailslaRules", "MailslaSLA", "MailslaStore"]),
+        .testTarget(name: "MailslaStoreTests", dependencies: ["MailslaStore", "Mailsla", "MailslaSLA"]),
         .testTarget(name: "MailslaServeTests", dependencies: ["MailslaServe", "MailslaCorpus"]),
     ],
     swiftLanguageModes: [.v6]

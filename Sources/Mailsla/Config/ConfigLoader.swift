@@ -6,7 +6,7 @@ import Yams
 /// Reads `mailsla.yaml` strictly: an unknown key, a wrong type or a bad
 /// value is refused with the file, the line and what to write instead.
 public enum ConfigLoader {
-    static let topKeys: Set<String> = ["timezone", "rules", "sources", "flow", "sla", "detection", "store", "listen"]
+    static let topKeys: Set<String> = ["timezone", "rules", "sources", "flow", "sla", "detection", "store", "listen", "tail"]
 
     public static func load(path: String) throws -> Configuration {
         let text: String
@@ -55,6 +55,7 @@ public enum ConfigLoader {
         if let n = top["rules"] { c.rulesDirectory = try r.string(n, "rules") }
         if let n = top["store"] { c.store = try r.string(n, "store") }
         if let n = top["listen"] { c.listen = try ListenSettings(n, r) }
+        if let n = top["tail"] { c.tail = try TailSettings(n, r) }
         if let n = top["sources"] {
             let s = try r.mapping(n, allowed: ["files", "journal_matches", "probes"], what: "sources")
             c.files = try r.sequence(s["files"], "sources.files").map { try r.string($0, "a file path or glob") }

@@ -24,6 +24,8 @@ public struct Configuration: Sendable {
     public var store: String?
     /// Where and how `mailsla tail` serves /metrics, /healthz, the status page and POST /probes.
     public var listen = ListenSettings()
+    /// How `mailsla tail` checkpoints, starts and which journal it follows.
+    public var tail = TailSettings()
 
     public init() {}
 

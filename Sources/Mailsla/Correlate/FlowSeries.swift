@@ -60,7 +60,7 @@ public struct FlowSeries: Sendable {
         }
     }
 
-    private mutating func append(_ hour: Hour) {
+    mutating func append(_ hour: Hour) {
         hours.append(hour)
         if hours.count > limit {
             hours.removeFirst(hours.count - limit)

@@ -23,6 +23,14 @@ public struct ReplayResult {
     /// The attack episodes, when the replay classified.
     public var episodes: DetectionResult?
 
+    public init(counters: InputCounters, symbols: SymbolTable, sources: [String], errors: [InputError], elapsedSeconds: Double) {
+        self.counters = counters
+        self.symbols = symbols
+        self.sources = sources
+        self.errors = errors
+        self.elapsedSeconds = elapsedSeconds
+    }
+
     public var bytesRead: Int { counters.framing.bytes }
 }
 

@@ -1,0 +1,29 @@
+/// How `mailsla tail` runs (`tail:` in mailsla.yaml): how often it
+/// checkpoints, where a first start begins, and which journal it follows.
+public struct TailSettings: Sendable, Equatable {
+    /// Where sources begin when the state database has no position for them.
+    public enum Start: Sendable, Equatable {
+        /// Only what is written from now on (the default: a new install does not re-read history).
+        case end
+        /// Everything the files and the journal still hold.
+        case beginning
+        /// Journal entries from this time on (µs since the epoch); files are read from their beginning.
+        case since(Int64)
+    }
+
+    /// Which journal to follow, if any.
+    public enum Journal: Sendable, Equatable {
+        case local
+        case directory(String)
+        case namespace(String)
+    }
+
+    /// Seconds between checkpoints; a shutdown writes one too.
+    public var checkpointInterval: Double = 2
+    public var start: Start = .end
+    public var journal: Journal?
+    /// Lines (and journal messages) longer than this are cut and counted.
+    public var maxLineLength = 65536
+
+    public init() {}
+}
