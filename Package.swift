@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries, each behind a module map and a shim header.
@@ -37,12 +39,20 @@ let package = Package(
         ),
         // The SLA engine: probe results, incidents, exclusions, availability. Pure Swift, no I/O.
         .target(name: "MailslaSLA", dependencies: ["MailslaCore"]),
+        // Active probes (SMTP, POP3, IMAP, HTTP, mail flow) over SwiftNIO + NIOSSL, and their scheduler.
+        .target(
+            name: "MailslaProbe",
+            dependencies: ["MailslaCore", "MailslaSLA", "Mailsla",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
         .executableTarget(
             name: "MailslaCLI",
             dependencies: [
-                "Mailsla", "MailslaCorpus",
+                "Mailsla", "MailslaCorpus", "MailslaProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +69,13 @@ let package = Package(
         .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
+        .testTarget(
+            name: "MailslaProbeTests",
+            dependencies: ["MailslaProbe", "MailslaSLA", "Mailsla",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
     ],
     swiftLanguageModes: [.v6]

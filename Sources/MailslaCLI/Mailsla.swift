@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Mailsla: ParsableCommand {
+struct Mailsla: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailsla",
         abstract: "Mail-flow health, attack episodes and exclusion-aware SLA figures from mail-server logs.",
-        subcommands: [ReplayCommand.self, RulesCommand.self, GenerateCommand.self, ConfigCommand.self]
+        subcommands: [ReplayCommand.self, RulesCommand.self, GenerateCommand.self, ConfigCommand.self, ProbeCommand.self]
     )
 }

@@ -19,7 +19,7 @@ struct AllowList {
         for text in filterAddresses.sorted() {
             if let net = IPNetwork(text) { local.append(net) }
         }
-        networks = local
+        networks = settings.trustLoopback ? local : Array(local.dropFirst(2))
         for text in settings.trustedNetworks + settings.monitorAddresses + settings.probeAddresses {
             if let net = IPNetwork(text.trimmingCharacters(in: .whitespaces)) {
                 networks.append(net)
