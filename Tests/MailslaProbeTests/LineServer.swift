@@ -26,7 +26,8 @@ final class LineServer: Sendable {
     /// Every line the server read, in order, across connections.
     var lines: [String] { received.withLockedValue { $0 } }
 
-    /// `greeting: nil` never says anything (the listener that never answers).
+    /// `greeting: nil` never says anything (the listener that never answers). With `raw`, the server
+    /// reads a request up to its blank line and answers with those bytes (an HTTP server).
     init(greeting: String?, implicitTLS: NIOSSLContext? = nil, startTLS: NIOSSLContext? = nil,
          raw: [UInt8]? = nil, script: @escaping Script = { _, _ in .close }) async throws {
         let received = self.received
@@ -82,11 +83,7 @@ private final class ScriptHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if let raw {
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: raw))).whenComplete { _ in context.close(promise: nil) }
-            return
-        }
-        if let greeting { send(context, [greeting]) }
+        if raw == nil, let greeting { send(context, [greeting]) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -97,6 +94,13 @@ private final class ScriptHandler: ChannelInboundHandler {
             buffer.moveReaderIndex(forwardBy: 1)
             if line.hasSuffix("\r") { line.removeLast() }
             received.withLockedValue { $0.append(line) }
+            if let raw {
+                // An HTTP server: the whole response once the request's headers ended, then close.
+                guard line.isEmpty else { continue }
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: raw))).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
             switch script(line, tls) {
             case .lines(let lines): send(context, lines)
             case .none: break

@@ -55,11 +55,14 @@ struct ProbeConnection {
         }
         defer { timer.cancel() }
         do {
-            return try await asyncChannel.executeThenClose { inbound, outbound in
+            let result = try await asyncChannel.executeThenClose { inbound, outbound in
                 var connection = ProbeConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound, channel: channel,
                                                  endpoint: endpoint, sslContext: sslContext)
                 return try await body(&connection)
             }
+            // A body that returned what it had when the timer closed the connection still timed out.
+            if timedOut.withLockedValue({ $0 }) { throw DeadlinePassed() }
+            return result
         } catch {
             if timedOut.withLockedValue({ $0 }) { throw DeadlinePassed() }
             throw error
@@ -88,11 +91,16 @@ struct ProbeConnection {
         }
     }
 
-    /// Everything until the server closes, at most `limit` bytes (the rest is not read).
+    /// Everything until the server closes, at most `limit` bytes (the rest is not read). A reset or a
+    /// TLS close without close_notify after some bytes ends the read like a close: the caller judges the bytes.
     mutating func readToEnd(limit: Int) async throws -> [UInt8] {
         var out = buffer.readBytes(length: buffer.readableBytes) ?? []
-        while out.count < limit, let next = try await iterator.next() {
-            out += next.readableBytesView.prefix(limit - out.count)
+        do {
+            while out.count < limit, let next = try await iterator.next() {
+                out += next.readableBytesView.prefix(limit - out.count)
+            }
+        } catch where !out.isEmpty {
+            return out
         }
         return out
     }
