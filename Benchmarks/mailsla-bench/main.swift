@@ -90,10 +90,13 @@ enum Stage: String, CaseIterable {
     case journalCount = "journal+count"
     /// The corpus generator: lines built in memory (no I/O).
     case generate
+    /// The pipeline's snapshot at the end of the log (before `finish`, as a checkpoint sees it):
+    /// its size, and the medians of encoding it and of restoring it into a fresh pipeline.
+    case snapshot
 
     var input: String {
         switch self {
-        case .read, .frame, .parse, .count, .classify, .correlate, .pipeline: "log"
+        case .read, .frame, .parse, .count, .classify, .correlate, .pipeline, .snapshot: "log"
         case .gzip: "gzip"
         case .journal, .journalCount: "journal"
         case .generate: "none"
@@ -123,6 +126,8 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
             work.bytes += n
         }
         return work
+    case .snapshot:
+        fail("the snapshot stage is measured by measureSnapshot")
     case .classify, .correlate, .pipeline:
         let text = try TextInput.open(.file(args.log!))
         var framer = LineFramer(blockSize: 1 << 20)
@@ -216,6 +221,52 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
     }
 }
 
+/// Replays the log through a pipeline, then times `snapshot()` and `restore()` (into a fresh pipeline) `runs` times.
+func measureSnapshot(_ args: Arguments) throws {
+    let text = try TextInput.open(.file(args.log!))
+    var framer = LineFramer(blockSize: 1 << 20)
+    let rules = try RuleSet(directory: args.rules)
+    let pipeline = Pipeline(symbols: SymbolTable(), rules: rules)
+    var parser = SyslogParser(symbols: pipeline.symbols, years: YearTracker(.firstLineYear(args.year)))
+    var malformed = MalformedCounts()
+    var batch = RecordBatch()
+    while true {
+        let n = try framer.fill { try text.stream.read(into: $0) }
+        let lines = framer.takeLines(atEnd: n == 0)
+        if !lines.lines.isEmpty {
+            parser.parse(lines, into: &batch, malformed: &malformed)
+            try pipeline.process(batch)
+        }
+        if n == 0 { break }
+    }
+    var bytes = pipeline.snapshot()
+    var encode: [Double] = [], encodeCPU: [Double] = [], decode: [Double] = [], decodeCPU: [Double] = []
+    for _ in 0..<max(1, args.runs) {
+        var start = now(), cpuStart = cpuNow()
+        bytes = pipeline.snapshot()
+        encodeCPU.append(Double(cpuNow() - cpuStart) / 1e9)
+        encode.append(Double(now() - start) / 1e9)
+        let fresh = Pipeline(symbols: SymbolTable(), rules: rules)
+        start = now()
+        cpuStart = cpuNow()
+        try fresh.restore(bytes)
+        decodeCPU.append(Double(cpuNow() - cpuStart) / 1e9)
+        decode.append(Double(now() - start) / 1e9)
+    }
+    let open = pipeline.correlator?.openMessages ?? 0
+    let keys = pipeline.detectors?.stats.keys ?? 0
+    if args.tsv {
+        print("snapshot-encode\t\(framer.counters.lines)\t\(bytes.count)\t\(median(encode))\t\(median(encodeCPU))")
+        print("snapshot-restore\t\(framer.counters.lines)\t\(bytes.count)\t\(median(decode))\t\(median(decodeCPU))")
+    } else {
+        print("snapshot".padding(toLength: 20, withPad: " ", startingAt: 0)
+              + String(format: " after %d lines: %.2f MB (%d open messages, %d detector keys, %d symbols)  "
+                       + "encode wall %.4f s cpu %.4f s  restore wall %.4f s cpu %.4f s",
+                       framer.counters.lines, Double(bytes.count) / 1e6, open, keys, pipeline.symbols.count,
+                       median(encode), median(encodeCPU), median(decode), median(decodeCPU)))
+    }
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -237,6 +288,10 @@ if let chosen = args.stages {
 if args.tsv { print("stage\tlines\tbytes\twall_s\tcpu_s") }
 for stage in stages {
     do {
+        if stage == .snapshot {
+            try measureSnapshot(args)
+            continue
+        }
         var work = try run(stage, args)  // warm-up: page cache, symbol tables, allocator
         var seconds: [Double] = []
         var cpuSeconds: [Double] = []

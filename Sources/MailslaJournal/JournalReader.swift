@@ -26,7 +26,7 @@ public final class JournalReader {
     /// Longer messages are cut to this many bytes and counted in `messagesCut`, as the
     /// framer cuts long text lines, so one huge entry cannot blow up a batch.
     public let maxMessageBytes: Int
-    private let journal: OpaquePointer
+    let journal: OpaquePointer
     private let names: RecentNames
     /// Entries read, with or without a message.
     public private(set) var entriesRead = 0
@@ -187,6 +187,32 @@ public final class JournalReader {
         if sd_journal_test_cursor(journal, cursor) > 0 { return true }
         holdsUnreadEntry = true
         return false
+    }
+
+    /// Moves to the first entry at or after `usec` (realtime, µs since the epoch): the next
+    /// `read` starts there. Throws `.journalRejected` when libsystemd refuses.
+    public func seek(realtime usec: UInt64) throws {
+        holdsUnreadEntry = false
+        seekCursor = nil
+        let r = sd_journal_seek_realtime_usec(journal, usec)
+        guard r >= 0 else { throw Self.error(location, r, "cannot seek to time \(usec)") }
+    }
+
+    /// Moves past the entries written before `usec`, so `read` gives only later ones, and
+    /// stands on the last earlier entry (if any) so `cursor()` names it: a checkpoint taken
+    /// before anything new arrives still resumes from here.
+    ///
+    /// Not `sd_journal_seek_tail`: with a match on a value that has no entries yet, systemd
+    /// 252 then never returns the new entries (PLATFORM.md §5). Seeking by time has no such bug.
+    public func seekToEnd(now usec: UInt64) throws {
+        try seek(realtime: usec)
+        let r = sd_journal_previous(journal)
+        guard r >= 0 else { throw Self.error(location, r, "cannot move to the end") }
+        if r == 0 {
+            // Nothing before now: every entry there is is new.
+            let head = sd_journal_seek_head(journal)
+            guard head >= 0 else { throw Self.error(location, head, "cannot seek to the head") }
+        }
     }
 
     private struct Tally {

@@ -19,22 +19,22 @@ public final class FlowCorrelator {
     let vocabulary: FlowVocabulary
     let matcher: PatternMatcher
 
-    private var hops: [QueueKey: Hop] = [:]
-    private var open: [FlowMessage] = []
-    private var openHead = 0
-    private var nextID = 0
-    private var now: Int64 = .min
-    private var ready: [MessageRecord] = []
+    var hops: [QueueKey: Hop] = [:]
+    var open: [FlowMessage] = []
+    var openHead = 0
+    var nextID = 0
+    var now: Int64 = .min
+    var ready: [MessageRecord] = []
     /// Messages still in a filter, by host and message-id, for linking the re-injected copy.
     /// A nil value means two live messages share the id: too ambiguous to link by it.
-    private var inFilterByMessageID: [String: Hop?] = [:]
-    private var eventsSinceSweep = 0
+    var inFilterByMessageID: [String: Hop?] = [:]
+    var eventsSinceSweep = 0
     /// Messages deferred at least once and not finished: the deferred queue as the logs show it.
-    private var deferredQueue = 0
+    var deferredQueue = 0
     /// The daemon part of each program symbol (`smtp` of `postfix/amavis/smtp`), computed once.
     private var daemons: [String?] = []
 
-    public private(set) var health = FlowHealth()
+    public internal(set) var health = FlowHealth()
 
     public init(rules: RuleSet, symbols: SymbolTable, settings: FlowSettings = FlowSettings()) {
         self.rules = rules

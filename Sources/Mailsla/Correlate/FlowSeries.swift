@@ -15,9 +15,9 @@ public struct FlowSeries: Sendable {
         public var deferredQueue = 0
     }
 
-    public private(set) var hours: [Hour] = []
+    public internal(set) var hours: [Hour] = []
     public let limit: Int
-    public private(set) var dropped = 0
+    public internal(set) var dropped = 0
     var current = Hour(start: .min)
 
     public init(limit: Int = 24 * 400) { self.limit = limit }

@@ -16,7 +16,7 @@ public struct MailflowMonitor {
     private let faults: Set<UInt16>
     private let deliveryKind: UInt16?
     private let statusField: UInt16?, relayIPField: UInt16?, relaySocketField: UInt16?, relayField: UInt16?
-    private var buckets: [Int64: Bucket] = [:]
+    var buckets: [Int64: Bucket] = [:]
 
     struct Bucket {
         var delivered = 0

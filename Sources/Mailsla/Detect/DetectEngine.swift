@@ -11,24 +11,24 @@ struct DetectEngine {
     let vocabulary: DetectVocabulary
     let allow: AllowList
 
-    private(set) var connFlood: Detector
-    private(set) var authBruteforce: Detector
-    private(set) var mailbomb: Detector
-    private(set) var resourceExhaustion: Detector
-    private(set) var synFlood: Detector
+    var connFlood: Detector
+    var authBruteforce: Detector
+    var mailbomb: Detector
+    var resourceExhaustion: Detector
+    var synFlood: Detector
     var all: [Detector] { [connFlood, authBruteforce, mailbomb, resourceExhaustion, synFlood] }
 
-    private(set) var now: Int64 = .min
-    private let seen = SeenSet(bits: 17)
+    var now: Int64 = .min
+    let seen = SeenSet(bits: 17)
     /// Dovecot's per-attempt passdb failures not yet matched by the session's summary, per client.
-    private var pendingAuth: [IPAddress: (count: Int32, time: Int64)] = [:]
+    var pendingAuth: [IPAddress: (count: Int32, time: Int64)] = [:]
     private var postscreen: [UInt32: Bool] = [:]
-    private(set) var allowListed = 0
+    var allowListed = 0
     /// The last client address parsed, by its text (up to 16 bytes packed in two words):
     /// a postscreen bot's lines name the same address back to back.
     private var lastAddressText: (UInt64, UInt64, Int) = (0, 0, -1)
     private var lastAddress: IPAddress?
-    private(set) var finished = false
+    var finished = false
 
     // Family bits, in the order each detector lists its families.
     private static let connClient: UInt8 = 1, connNetwork: UInt8 = 2, connServer: UInt8 = 4, connLimits: UInt8 = 8

@@ -201,18 +201,18 @@ struct Detector {
     let kinds: Int
 
     /// Open episodes, one per host at most (a handful: found by a scan).
-    private(set) var open: [OpenEpisode] = []
-    private(set) var finished: [FinishedEpisode] = []
-    private var ring: [Evidence] = []
-    private var attributed: [Int32] = []
+    var open: [OpenEpisode] = []
+    var finished: [FinishedEpisode] = []
+    var ring: [Evidence] = []
+    var attributed: [Int32] = []
     /// Names of ring entries whose label the detector keeps (users, services, ports), by ring index.
-    private var ringLabels: [Int: String] = [:]
-    private var ringHead = 0
-    private let ringCapacity: Int
-    private var nextSerial: Int32 = 0
-    private(set) var droppedEvents = 0
-    private(set) var saturatedKeys = 0
-    private(set) var droppedEpisodes = 0
+    var ringLabels: [Int: String] = [:]
+    var ringHead = 0
+    let ringCapacity: Int
+    var nextSerial: Int32 = 0
+    var droppedEvents = 0
+    var saturatedKeys = 0
+    var droppedEpisodes = 0
 
     /// `kinds`: the number of event kinds in the rule set; `ringCapacity`: a power of two.
     init(kind: EpisodeKind, families: [KeyFamily], settings: DetectionSettings, kinds: Int, ringCapacity: Int = 8192,

@@ -19,7 +19,7 @@ public final class Detectors {
     public let settings: DetectionSettings
     let symbols: SymbolTable
     let rules: RuleSet
-    private(set) var engine: DetectEngine
+    var engine: DetectEngine
 
     /// `filterAddresses` are the flow's content-filter addresses: trusted, and
     /// a delivery to them is a hand-off, not a message for the recipient.
@@ -101,7 +101,7 @@ public final class Detectors {
 /// entry, so a repeat may now and then count twice; it never grows. The
 /// table comes from calloc, so pages the run never touches cost nothing.
 struct SeenSet {
-    private final class Storage {
+    final class Storage {
         let slots: UnsafeMutablePointer<UInt64>
         init(count: Int) {
             slots = calloc(count, MemoryLayout<UInt64>.stride)!.assumingMemoryBound(to: UInt64.self)
@@ -109,8 +109,8 @@ struct SeenSet {
         deinit { free(slots) }
     }
 
-    private let storage: Storage
-    private let mask: Int
+    let storage: Storage
+    let mask: Int
 
     init(bits: Int) {
         storage = Storage(count: 1 << bits)

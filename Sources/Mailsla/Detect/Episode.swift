@@ -126,8 +126,8 @@ struct OffenderID: Hashable {
 /// a newcomer takes the lightest entry's place and count.
 struct TopCounter {
     let capacity: Int
-    private(set) var entries: [(id: OffenderID, label: String, count: Int)] = []
-    private var index: [OffenderID: Int] = [:]
+    var entries: [(id: OffenderID, label: String, count: Int)] = []
+    var index: [OffenderID: Int] = [:]
     private var last = -1
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -174,9 +174,9 @@ struct TopCounter {
 /// dropped (counted), so the minutes that opened and closed an episode stay.
 struct MinuteSeries {
     let limit: Int
-    private(set) var entries: [MinuteCount] = []
-    private(set) var elidedMinutes = 0
-    private(set) var elidedEvents = 0
+    var entries: [MinuteCount] = []
+    var elidedMinutes = 0
+    var elidedEvents = 0
 
     init(limit: Int) { self.limit = max(2, limit) }
 

@@ -66,12 +66,12 @@ struct WindowTable {
     private var lastKey = DetectKey(host: .max, family: .max, hi: 0, lo: 0)
     private var lastSlot: Int32 = -1
     private var bucketMask = 63
-    private(set) var count = 0
-    private(set) var slots: [WindowSlot] = []
-    private var counts: [UInt32] = []
-    private var free: [Int32] = []
-    private(set) var evicted = 0
-    private(set) var expired = 0
+    var count = 0
+    var slots: [WindowSlot] = []
+    var counts: [UInt32] = []
+    var free: [Int32] = []
+    var evicted = 0
+    var expired = 0
 
     init(threshold: WindowThreshold, baseline: BaselineThreshold? = nil, capacity: Int) {
         self.threshold = threshold
@@ -108,7 +108,7 @@ struct WindowTable {
     }
 
     /// Rebuilds the index for the live slots, at least twice their number wide.
-    private mutating func rebuildIndex(live: [Int32]) {
+    mutating func rebuildIndex(live: [Int32]) {
         var size = 64
         while size < max(live.count, 1) * 2 + 2 { size <<= 1 }
         hashIndex = Array(repeating: -1, count: size)
@@ -158,7 +158,7 @@ struct WindowTable {
     }
 
     /// Slots in use (not on the free list).
-    private func liveSlots() -> [Int32] {
+    func liveSlots() -> [Int32] {
         var isFree = [Bool](repeating: false, count: slots.count)
         for s in free { isFree[Int(s)] = true }
         var out: [Int32] = []

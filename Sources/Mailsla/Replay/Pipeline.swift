@@ -6,17 +6,19 @@ import MailslaRules
 /// consume events (correlate, detect) and the sinks.
 public final class Pipeline {
     public let symbols: SymbolTable
-    public private(set) var counters = InputCounters()
-    public private(set) var classifier: Classifier?
+    public internal(set) var counters = InputCounters()
+    public internal(set) var classifier: Classifier?
     public let correlator: FlowCorrelator?
     /// Log-derived `mailflow` tests, one per interval.
-    public private(set) var mailflow: MailflowMonitor?
+    public internal(set) var mailflow: MailflowMonitor?
     /// The attack detectors (`detect`): episodes from the same events the correlator sees.
     public let detectors: Detectors?
     private var events: EventWriter?
     /// Receives finished message records (the `--messages` writer, or a test's collector).
     private var messageSink: (([MessageRecord]) throws -> Void)?
     private var eventBatch = EventBatch()
+    /// What the last `restore` left out because the rule pack changed (Pipeline+Snapshot.swift).
+    public internal(set) var restoreDrops = SnapshotDrops()
 
     public init(symbols: SymbolTable, rules: RuleSet? = nil, flow: FlowSettings = FlowSettings(),
                 detection: DetectionSettings = DetectionSettings(),

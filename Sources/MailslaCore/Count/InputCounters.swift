@@ -5,8 +5,8 @@ public struct InputCounters: Sendable {
     /// Records that reached the stages (parsed lines and journal entries).
     public var parsed = 0
     /// Records per program and per host, indexed by symbol (arrays: no hashing per line).
-    private var programCounts: [Int] = []
-    private var hostCounts: [Int] = []
+    var programCounts: [Int] = []
+    var hostCounts: [Int] = []
 
     /// Records per program symbol.
     public var byProgram: [Symbol: Int] { Self.dictionary(programCounts) }

@@ -1,6 +1,6 @@
 /// Lines dropped by the parser, by reason.
 public struct MalformedCounts: Sendable, Equatable {
-    public private(set) var byReason = [Int](repeating: 0, count: MalformedReason.allCases.count)
+    public internal(set) var byReason = [Int](repeating: 0, count: MalformedReason.allCases.count)
 
     public init() {}
 

@@ -13,11 +13,11 @@ public final class SymbolTable {
     // Unchecked exclusivity: the table is confined to one pipeline, and the dynamic
     // checks cost more than the lookup itself on the per-line path.
     @exclusivity(unchecked) private var names: [String] = ["", "(other)"]
-    @exclusivity(unchecked) private var bytes: [[UInt8]] = [[], []]
+    @exclusivity(unchecked) var bytes: [[UInt8]] = [[], []]
     @exclusivity(unchecked) private var slots: [UInt32]
     @exclusivity(unchecked) private var mask: Int
     public let limit: Int
-    public private(set) var overflowed = 0
+    public internal(set) var overflowed = 0
 
     /// A small direct-mapped cache in front of the hash table: log lines repeat the same few
     /// hosts and programs, so most lookups end after one short memcmp.

@@ -12,7 +12,7 @@ public struct Classifier {
     public let rules: RuleSet
     public let symbols: SymbolTable
     public let matcher: PatternMatcher
-    public private(set) var counters: ClassifierCounters
+    public internal(set) var counters: ClassifierCounters
     /// Measure time per rule (for `rules bench`); off on the hot path.
     public var timing = false
     private var dispatch: [[Candidate]?] = []

@@ -10,10 +10,10 @@ public struct ClassifierCounters: Sendable {
     /// Nanoseconds spent matching each rule, when timing is on.
     public var nanoseconds: [UInt64]
     public var classified = 0
-    public private(set) var unmatched = 0
+    public internal(set) var unmatched = 0
     /// Per program symbol, as arrays indexed by the symbol: no hashing per line.
-    private var unmatchedCounts: [Int] = []
-    private var classifiedCounts: [Int] = []
+    var unmatchedCounts: [Int] = []
+    var classifiedCounts: [Int] = []
 
     public var unmatchedByProgram: [Symbol: Int] { Self.dictionary(unmatchedCounts) }
     public var classifiedByProgram: [Symbol: Int] { Self.dictionary(classifiedCounts) }

@@ -1,0 +1,157 @@
+import Foundation
+import MailslaCore
+import MailslaJournal
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real systemd-journald of its own namespace, started by a test and stopped by it
+/// (PLATFORM.md §3). A namespace (`systemd-journald NAME`) keeps the test away from any
+/// other journald on the machine: its sockets are in /run/systemd/journal.NAME/ and its
+/// files in /var/log/journal/<machine-id>.NAME/, both removed by `stop()`.
+///
+/// Entries go in through the native protocol (`FIELD=value` lines in one datagram on the
+/// namespace's socket, what sd_journal_sendv sends) or through `logger -u …/dev-log`;
+/// `systemd-cat` and sd_journal_sendv cannot address a namespace.
+final class Journald {
+    static let binary = ["/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    let namespace: String
+    let process: Process
+    let runDirectory: String
+    let storeDirectory: String
+
+    init() throws {
+        guard let binary = Self.binary else {
+            throw FixtureError(description: "systemd-journald not found: apt-get install -y systemd")
+        }
+        namespace = "mailsla\(UInt32.random(in: 0..<UInt32.max))"
+        runDirectory = "/run/systemd/journal.\(namespace)"
+        let machineID = try String(contentsOfFile: "/etc/machine-id", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        storeDirectory = "/var/log/journal/\(machineID).\(namespace)"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [namespace]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready when its socket is bound and its journal file exists (readers watch that directory).
+        let deadline = Date().addingTimeInterval(10)
+        while !(FileManager.default.fileExists(atPath: runDirectory + "/socket")
+                && FileManager.default.fileExists(atPath: storeDirectory + "/system.journal")) {
+            guard Date() < deadline, process.isRunning else {
+                stop()
+                throw FixtureError(description: "systemd-journald \(namespace) did not come up")
+            }
+            usleep(20_000)
+        }
+    }
+
+    var location: JournalReader.Location { .namespace(namespace) }
+
+    /// Sends one entry through the native protocol.
+    func send(_ fields: [(String, String)]) throws {
+        let datagram = Array(fields.map { "\($0.0)=\($0.1)\n" }.joined().utf8)
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw FixtureError(description: "socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array((runDirectory + "/socket").utf8CString)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.map { UInt8(bitPattern: $0) }) }
+        let sent = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, datagram, datagram.count, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard sent == datagram.count else {
+            throw FixtureError(description: "sendto \(namespace): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Sends `messages` with the given identifier, in order.
+    func send(_ messages: [String], identifier: String) throws {
+        for message in messages {
+            try send([("MESSAGE", message), ("SYSLOG_IDENTIFIER", identifier), ("PRIORITY", "6")])
+        }
+    }
+
+    /// Logs a line the way syslog(3) clients do, through the namespace's /dev/log socket.
+    func logger(_ message: String, tag: String) throws {
+        try run("/usr/bin/logger", ["-u", runDirectory + "/dev-log", "-t", tag, message])
+    }
+
+    /// `journalctl --rotate` for this namespace: the active file is archived, a new one started.
+    func rotate() throws { try run("/bin/journalctl", ["--namespace=\(namespace)", "--rotate"]) }
+
+    /// `journalctl --vacuum-files=N`: archived files beyond the newest N are deleted.
+    func vacuum(keepingFiles count: Int) throws {
+        try run("/bin/journalctl", ["--namespace=\(namespace)", "--vacuum-files=\(count)"])
+    }
+
+    func journalFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: storeDirectory)) ?? []).sorted()
+    }
+
+    /// Stops the daemon (SIGTERM, then waits) and removes its sockets and files.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: runDirectory)
+        try? FileManager.default.removeItem(atPath: storeDirectory)
+    }
+
+    private func run(_ tool: String, _ arguments: [String]) throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: tool)
+        child.arguments = arguments
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        child.waitUntilExit()
+        guard child.terminationStatus == 0 else {
+            throw FixtureError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(child.terminationStatus)")
+        }
+    }
+}
+
+extension JournalFollower {
+    /// Waits on the descriptor and reads until `count` messages came or `seconds` passed
+    /// (journald batches its change notifications every ~0.25 s).
+    func collect(_ count: Int, symbols: SymbolTable, seconds: Double = 5) throws -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while messages.count < count && Date() < deadline {
+            var batch = RecordBatch()
+            let n = try read(into: &batch, max: 1000)
+            for record in batch.records {
+                messages.append(batch.withMessage(record) { String(decoding: $0, as: UTF8.self) })
+            }
+            if n == 0 {
+                var pfd = pollfd(fd: pollDescriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&pfd, 1, 100)
+                processWakeup()
+            }
+        }
+        return messages
+    }
+
+    /// Reads what is there without waiting.
+    func readNow() throws -> [String] {
+        processWakeup()
+        var messages: [String] = []
+        while true {
+            var batch = RecordBatch()
+            let n = try read(into: &batch, max: 1000)
+            if n == 0 { return messages }
+            for record in batch.records {
+                messages.append(batch.withMessage(record) { String(decoding: $0, as: UTF8.self) })
+            }
+        }
+    }
+}
