@@ -72,13 +72,24 @@ struct ProbeCommand: AsyncParsableCommand {
         guard !all.isEmpty else {
             throw ValidationError("\(config) has no probes: targets (see README, 'Point mailsla at a real server')")
         }
-        guard !service.isEmpty else { return all }
         let unknown = service.filter { name in !all.contains { $0.service == name } }
         guard unknown.isEmpty else {
             throw ValidationError("no probe for \(unknown.joined(separator: ", ")) in \(config); it has "
                 + all.map(\.service).joined(separator: ", "))
         }
-        return all.filter { service.contains($0.service) }
+        let chosen = service.isEmpty ? all : all.filter { service.contains($0.service) }
+        // Confirming the mail flow from the logs needs the flow correlator of mailsla tail; here every
+        // such test would fail and make a false outage, so the target is left out (or refused when named).
+        let fromLogs = chosen.filter { $0.mailflow?.confirm == .logs }.map(\.service)
+        if !fromLogs.isEmpty {
+            let why = "\(fromLogs.joined(separator: ", ")) confirms delivery from the logs (confirm: logs), which only "
+                + "mailsla tail can do; give it confirm: imap to test it here"
+            if !service.isEmpty { throw ValidationError(why) }
+            printError("note: left out \(why)")
+        }
+        let runnable = chosen.filter { !fromLogs.contains($0.service) }
+        guard !runnable.isEmpty else { throw ValidationError("nothing to probe in \(config) without mailsla tail") }
+        return runnable
     }
 
     /// One line for a person: service, verdict, latency, and the error when it failed.
