@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, each behind a module map and a shim header.
@@ -49,6 +53,19 @@ let package = Package(
         ),
         // Writes realistic logs of known content for tests and benchmarks.
         .target(name: "MailslaCorpus", dependencies: ["MailslaCore"]),
+        // The HTTP surface of `mailsla tail`: /metrics, /healthz, the status page and POST /probes.
+        .target(
+            name: "MailslaServe",
+            dependencies: [
+                "Mailsla", "MailslaSLA", "MailslaRules",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "MailslaCLI",
             dependencies: [
@@ -77,6 +94,7 @@ let package = Package(
                            .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
         .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI"]),
+        .testTarget(name: "MailslaServeTests", dependencies: ["MailslaServe", "MailslaCorpus"]),
     ],
     swiftLanguageModes: [.v6]
 )

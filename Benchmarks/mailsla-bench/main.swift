@@ -264,6 +264,8 @@ func measureSnapshot(_ args: Arguments) throws {
                        + "encode wall %.4f s cpu %.4f s  restore wall %.4f s cpu %.4f s",
                        framer.counters.lines, Double(bytes.count) / 1e6, open, keys, pipeline.symbols.count,
                        median(encode), median(encodeCPU), median(decode), median(decodeCPU)))
+        let document = try SnapshotDocument(bytes)
+        print("  sections: " + document.sectionNames.map { "\($0) \(document.section($0)!.remaining) B" }.joined(separator: ", "))
     }
 }
 

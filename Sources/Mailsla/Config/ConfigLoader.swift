@@ -54,7 +54,7 @@ public enum ConfigLoader {
         }
         if let n = top["rules"] { c.rulesDirectory = try r.string(n, "rules") }
         if let n = top["store"] { c.store = try r.string(n, "store") }
-        if let n = top["listen"] { c.listen = try r.string(n, "listen") }
+        if let n = top["listen"] { c.listen = try ListenSettings(n, r) }
         if let n = top["sources"] {
             let s = try r.mapping(n, allowed: ["files", "journal_matches", "probes"], what: "sources")
             c.files = try r.sequence(s["files"], "sources.files").map { try r.string($0, "a file path or glob") }

@@ -24,8 +24,8 @@ public struct Configuration: Sendable {
     public var probeTargets: [ProbeTargetSettings] = []
     /// The state database of `mailsla tail`.
     public var store: String?
-    /// Where `mailsla tail` serves /metrics.
-    public var listen: String?
+    /// Where and how `mailsla tail` serves /metrics, /healthz, the status page and POST /probes.
+    public var listen = ListenSettings()
 
     public init() {}
 

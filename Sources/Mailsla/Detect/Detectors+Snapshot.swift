@@ -104,9 +104,11 @@ extension Detector {
         w.array(finished) { $1.snapshot(into: &$0) }
         // The ring oldest first, whatever its head: the same events always give the same bytes.
         w.count(ring.count)
+        var previous: Int64 = 0
         for k in 0..<ring.count {
             let i = ring.count == ringCapacity ? (ringHead + k) & (ringCapacity - 1) : k
-            ring[i].snapshot(into: &w)
+            ring[i].snapshot(into: &w, after: previous)
+            previous = ring[i].time
             w.int(Int(attributed[i]))
             w.optionalString(ringLabels[i])
         }
@@ -128,8 +130,9 @@ extension Detector {
         open = try r.array { try OpenEpisode(snapshot: &$0, kinds: &kinds, count: kindCount, symbols: symbols, settings: settings, hot: hot) }
         finished = try r.array { try FinishedEpisode(snapshot: &$0, kind: kind, kinds: &kinds, count: kindCount, symbols: symbols, settings: settings) }
         var entries: [(Evidence, Int32, String?)] = []
+        var previous: Int64 = 0
         for _ in 0..<(try r.count()) {
-            let evidence = try Evidence(snapshot: &r, kinds: &kinds, symbols: symbols)
+            let evidence = try Evidence(snapshot: &r, after: &previous, kinds: &kinds, symbols: symbols)
             let note = try r.int32()
             let label = try r.optionalString()
             if let evidence { entries.append((evidence, note, label)) }
@@ -146,21 +149,25 @@ extension Detector {
 }
 
 extension Evidence {
-    func snapshot(into w: inout SnapshotWriter) {
-        w.int(time); w.count(Int(host)); w.count(Int(kind)); w.int(Int(weight))
-        w.fixed64(name); w.count(Int(nameType.rawValue))
-        w.optional(ip) { $0.fixed64($1.hi); $0.fixed64($1.lo) }
+    /// Compact, as the ring holds thousands: time as the step from the previous event, the name
+    /// hash only when there is one, addresses as varints (IPv4 fits in a few bytes).
+    func snapshot(into w: inout SnapshotWriter, after previous: Int64) {
+        w.int(time &- previous); w.count(Int(host)); w.count(Int(kind)); w.int(Int(weight))
+        w.count(Int(nameType.rawValue))
+        w.optional(name == 0 ? nil : name) { $0.fixed64($1) }
+        w.optional(ip) { $0.uint($1.hi); $0.uint($1.lo) }
     }
 
     /// Nil when the event's kind is gone from the rule set (counted in `kinds`).
-    init?(snapshot r: inout SnapshotReader, kinds: inout SnapshotKinds, symbols: Int) throws {
-        let time = try r.int64()
+    init?(snapshot r: inout SnapshotReader, after previous: inout Int64, kinds: inout SnapshotKinds, symbols: Int) throws {
+        let time = previous &+ (try r.int64())
+        previous = time
         let host = UInt32(try r.index(below: symbols))
         let kind = try kinds.read(&r)
         let weight = try r.int32()
-        let name = try r.fixed64()
         guard let type = OffenderType(rawValue: UInt8(clamping: try r.uint())) else { throw r.error("unknown offender type") }
-        let ip = try r.optional { IPAddress(hi: try $0.fixed64(), lo: try $0.fixed64()) }
+        let name = try r.optional { try $0.fixed64() } ?? 0
+        let ip = try r.optional { IPAddress(hi: try $0.uint(), lo: try $0.uint()) }
         guard let kind else { return nil }
         self.init(time: time, host: host, kind: kind, weight: weight, ip: ip)
         self.name = name
