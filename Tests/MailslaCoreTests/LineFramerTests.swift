@@ -82,6 +82,27 @@ private func reference(_ input: [UInt8]) -> [[UInt8]] {
         #expect(counters.nulLines == 1)
     }
 
+    /// Found by Fuzz/FuzzLineFramer (input "\r" with a 14-byte limit and 25-byte blocks): an
+    /// unterminated last line loses a trailing CR like any other line, and counts as a CR LF line.
+    @Test func aLoneCarriageReturnAtTheEndIsAnEmptyLine() {
+        let (lines, counters) = frame([0x0D], chunks: [1], maxLine: 14, block: 25)
+        #expect(lines == [[]])
+        #expect(counters.lines == 1 && counters.crlfLines == 1 && counters.bytes == 1)
+    }
+
+    /// Found by Fuzz/FuzzLineFramer (a 7-byte limit, 1-byte blocks): a line of exactly the limit
+    /// whose CR and LF arrive in different reads was cut and counted as truncated; it is whole.
+    @Test func aLineOfTheLimitWithCRLFAcrossReadsIsNotTruncated() {
+        let input = Array("abcdefg\r\nxy\r\n".utf8)
+        for chunk in [1, 2, 3, 8, 9] {
+            let (lines, counters) = frame(input, chunks: [chunk], maxLine: 7, block: chunk)
+            #expect(lines == [Array("abcdefg".utf8), Array("xy".utf8)], "chunks of \(chunk)")
+            #expect(counters.truncatedLines == 0 && counters.crlfLines == 2, "chunks of \(chunk)")
+        }
+        let (lines, counters) = frame(Array("abcdefgh\r\n".utf8), chunks: [1], maxLine: 7, block: 1)
+        #expect(lines == [Array("abcdefg".utf8)] && counters.truncatedLines == 1)
+    }
+
     @Test func emptyInputGivesNoLines() {
         let (lines, counters) = frame([], chunks: [1])
         #expect(lines.isEmpty)

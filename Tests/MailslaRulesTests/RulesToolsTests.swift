@@ -66,6 +66,37 @@ import Testing
         #expect(nested("(?i)^foo (?x: ( [a-z]+ \\s? )+ ) $") == ["( [a-z]+ \\s? )+"])
     }
 
+    /// Shapes that really run away in PCRE2 (measured here: the match stops at the production
+    /// limit on a 4 KiB line that fails at its end) are the shapes `rules lint` flags. Each
+    /// subject holds the pattern's required last byte, which PCRE2 would otherwise check first
+    /// and so fail at once.
+    static let runawayShapes: [(pattern: String, subject: String)] = [
+        ("^(a+)+$", String(repeating: "a", count: 4096) + "!"),
+        ("^(?:a*)*$", String(repeating: "a", count: 4096) + "!"),
+        ("^(.*,)*x$", String(repeating: ",", count: 4096) + "x!"),
+        ("^(?:[^,]*,?)*!$", String(repeating: "a", count: 4096) + "!b"),
+        ("^(\\w|\\d)+$", String(repeating: "1", count: 4096) + "!"),
+        ("^(?<host>[a-z0-9]+\\.?)+\\[", String(repeating: "a", count: 4096) + "!["),
+        ("^<(?:[^>]+|\"[^\"]*\")*>x", "<" + String(repeating: "a", count: 4096) + ">yx"),
+        ("^(\\s*\\w+\\s*)+$", String(repeating: "a ", count: 2048) + "!"),
+    ]
+
+    @Test(arguments: runawayShapes.indices) func aShapeThatRunsAwayIsFlagged(_ index: Int) throws {
+        let (source, subject) = Self.runawayShapes[index]
+        let pattern = try CompiledPattern(source)
+        let matcher = PatternMatcher(maxCaptures: pattern.captureCount)
+        let bytes = Array(subject.utf8)
+        let result = bytes.withUnsafeBufferPointer { matcher.match(pattern, $0.baseAddress!, $0.count) }
+        #expect(result == .limit, "\(source) did not run away: \(result)")
+        #expect(!nested(source).isEmpty, "\(source) is not flagged")
+        // The possessive form of the same shape is bounded and not flagged.
+        let possessive = source.replacingOccurrences(of: ")+", with: ")++").replacingOccurrences(of: ")*", with: ")*+")
+        let tamed = try CompiledPattern(possessive)
+        let quick = bytes.withUnsafeBufferPointer { PatternMatcher(maxCaptures: tamed.captureCount).match(tamed, $0.baseAddress!, $0.count) }
+        #expect(quick == .noMatch, "\(possessive): \(quick)")
+        #expect(nested(possessive).isEmpty, "\(possessive) is flagged")
+    }
+
     @Test func safeRepetitionsAreNotFlagged() {
         #expect(nested("^(?:\\d{1,3}\\.){3}\\d{1,3}$").isEmpty)               // bounded both ways
         #expect(nested("^(ab)+$").isEmpty)                                    // nothing repeats inside

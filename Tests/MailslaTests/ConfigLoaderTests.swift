@@ -30,6 +30,8 @@ import MailslaSLA
         detection:
           trusted_networks: [192.0.2.0/24]
           monitors: [198.51.100.7]
+          max_client_keys: 100000
+          max_name_keys: 20000
           conn_per_client: { window: 2m, open: 100, close: 30, quiet: 10m }
           mailbomb_per_recipient: { open: 80, factor: 8, half_life: 7d }
         """, path: "test.yaml")
@@ -43,6 +45,7 @@ import MailslaSLA
         #expect(c.detection.connPerClient.close == 30 && c.detection.connPerClient.quietSeconds == 600)
         #expect(c.detection.mailbombPerRecipient.window.open == 80 && c.detection.mailbombPerRecipient.factor == 8)
         #expect(c.detection.mailbombPerRecipient.halfLifeSeconds == 7 * 86400)
+        #expect(c.detection.maxClientKeys == 100_000 && c.detection.maxNameKeys == 20_000)
     }
 
     private func refusal(_ text: String) -> String {
@@ -65,5 +68,6 @@ import MailslaSLA
         #expect(refusal("detection:\n  conn_per_client: { open: 5, close: 9 }").hasPrefix("bad.yaml:2: detection.conn_per_client: close (9) must not be above open (5)"))
         #expect(refusal("sla:\n  objective: 0.99\n  minimum: 0.995").hasPrefix("bad.yaml: sla: minimum (0.995) must not be above the objective"))
         #expect(refusal("sla: [1, 2").hasPrefix("bad.yaml: YAML error"))
+        #expect(refusal("detection:\n  max_client_keys: 10").hasPrefix("bad.yaml:2: detection.max_client_keys"))
     }
 }

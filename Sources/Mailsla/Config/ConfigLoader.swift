@@ -146,7 +146,8 @@ public enum ConfigLoader {
 
     private static func applyDetection(_ node: Node, _ r: YAMLReader, to d: inout DetectionSettings) throws {
         let allowed = Set(["trusted_networks", "monitors", "probes", "allowed_names", "network_prefix_v4",
-                           "network_prefix_v6", "anvil_connection_rate", "trust_loopback"]
+                           "network_prefix_v6", "anvil_connection_rate", "max_client_keys", "max_name_keys",
+                           "trust_loopback"]
             + windowFamilies.map(\.0) + baselineFamilies.map(\.0))
         let m = try r.mapping(node, allowed: allowed, what: "detection")
         func list(_ key: String) throws -> [String]? {
@@ -163,6 +164,8 @@ public enum ConfigLoader {
             d.trustLoopback = value
         }
         if let n = m["anvil_connection_rate"] { d.anvilConnectionRate = try integer(n, r, "detection.anvil_connection_rate", min: 1) }
+        if let n = m["max_client_keys"] { d.maxClientKeys = try integer(n, r, "detection.max_client_keys", min: 1024) }
+        if let n = m["max_name_keys"] { d.maxNameKeys = try integer(n, r, "detection.max_name_keys", min: 1024) }
         for (key, path) in windowFamilies {
             if let n = m[key] { try applyWindow(n, r, "detection.\(key)", to: &d[keyPath: path], extra: []) }
         }

@@ -167,7 +167,9 @@ public final class FlowCorrelator {
         if toFilter, status == "sent" {
             // A hand-off to a content filter, not a delivery: the message comes back under a new id.
             let delays = e.delays(vocabulary.delays)
-            let start = t - Int64(((delays?.2 ?? 0) + (delays?.3 ?? 0)) * 1_000_000)
+            // At most a day: a corrupt delays= of many digits must not overflow the conversion.
+            let seconds = min((delays?.2 ?? 0) + (delays?.3 ?? 0), 86_400)
+            let start = t - Int64(seconds * 1_000_000)
             hop.filterHandoffs.append((t, newID, start))
             if let newID {
                 let childKey = QueueKey(host: record.host, text: newID)
@@ -190,8 +192,19 @@ public final class FlowCorrelator {
                 deferredQueue += 1
             }
         }
-        let index = hop.recipientIndex(address)
-        hop.recipients[index].attempts.append(attempt)
+        // Bounded per queue file: recipients past the maximum are counted, not kept (the search is
+        // linear); past the maximum of attempts the last one is overwritten, so the status stays current.
+        guard let index = hop.recipientIndex(address, limit: settings.maxRecipientsPerQueueFile) else {
+            health.droppedRecipients += 1
+            health.countAttempt(status: status, reason: attempt.reason)
+            return
+        }
+        if hop.recipients[index].attempts.count < settings.maxAttemptsPerRecipient {
+            hop.recipients[index].attempts.append(attempt)
+        } else {
+            hop.recipients[index].attempts[hop.recipients[index].attempts.count - 1] = attempt
+            health.droppedAttempts += 1
+        }
         health.countAttempt(status: status, reason: attempt.reason)
         // local(8) forwarding (.forward, aliases to a remote address) continues the same message under a new id.
         if let newID, status == "sent", agent == "local" {

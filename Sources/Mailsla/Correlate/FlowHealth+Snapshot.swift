@@ -20,6 +20,7 @@ extension FlowHealth {
         w.int(partialMessages); w.int(evicted); w.int(filterLinks)
         series.snapshot(into: &w)
         w.int(relinked)
+        w.int(droppedRecipients); w.int(droppedAttempts)
     }
 
     /// Loads into a fresh `FlowHealth` (whose series limit and histogram settings are kept).
@@ -57,6 +58,7 @@ extension FlowHealth {
         partialMessages = try r.nonNegative(); evicted = try r.nonNegative(); filterLinks = try r.nonNegative()
         try series.restore(&r)
         relinked = try r.nonNegative()
+        droppedRecipients = try r.nonNegative(); droppedAttempts = try r.nonNegative()
     }
 
     /// A histogram as its non-empty buckets (the lowest value of each, delta-coded) and its exact maximum:

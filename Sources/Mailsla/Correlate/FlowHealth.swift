@@ -27,6 +27,10 @@ public struct FlowHealth: Sendable {
     public var partialMessages = 0
     /// Messages evicted unfinished to keep memory bounded.
     public var evicted = 0
+    /// Recipients past `FlowSettings.maxRecipientsPerQueueFile`, and attempts past
+    /// `maxAttemptsPerRecipient`, not kept (their attempts still count in `attemptsByStatus`).
+    public var droppedRecipients = 0
+    public var droppedAttempts = 0
     public var filterLinks = 0
     /// The flow hour by hour.
     public var series = FlowSeries()

@@ -55,8 +55,10 @@ final class Hop {
         lastSeen = time
     }
 
-    func recipientIndex(_ address: String) -> Int {
+    /// The recipient's slot, added if new; nil when it is new and `limit` recipients are already held.
+    func recipientIndex(_ address: String, limit: Int = .max) -> Int? {
         if let i = recipients.firstIndex(where: { $0.address == address }) { return i }
+        guard recipients.count < limit else { return nil }
         recipients.append(RecipientState(address: address))
         return recipients.count - 1
     }

@@ -10,6 +10,12 @@ public struct FlowSettings: Sendable {
     public var maxAgeSeconds: Int64 = 7 * 86400
     /// At most this many unfinished messages are kept; the oldest are evicted beyond it.
     public var maxMessages = 400_000
+    /// Recipients kept per queue file (Postfix's own limits are 1,000 per SMTP session and
+    /// 20,000 per queue run); more are counted in `FlowHealth.droppedRecipients`.
+    public var maxRecipientsPerQueueFile = 10_000
+    /// Delivery attempts kept per recipient (five days of retries are about 100); past it the
+    /// last is overwritten and counted in `FlowHealth.droppedAttempts`.
+    public var maxAttemptsPerRecipient = 1_000
 
     /// The interval of the log-derived `mailflow` tests.
     public var mailflowIntervalSeconds: Int64 = 300

@@ -95,7 +95,8 @@ public struct ReplayReport {
                     ("deferrals_by_reason", .object(flow.deferralsByReason.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
                     ("attempts_by_status", .object(flow.attemptsByStatus.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
                     ("deferred_once", .int(flow.deferredOnce)),
-                    ("partial_messages", .int(flow.partialMessages)), ("evicted", .int(flow.evicted))]
+                    ("partial_messages", .int(flow.partialMessages)), ("evicted", .int(flow.evicted)),
+                    ("dropped_recipients", .int(flow.droppedRecipients)), ("dropped_attempts", .int(flow.droppedAttempts))]
         members.append(("by_hour", .array(flow.series.all.map { h in
             .object([("start", .string(TimeFormat.rfc3339(micros: h.start))), ("received", .int(h.received)),
                      ("delivered", .int(h.delivered)), ("bounced", .int(h.bounced)), ("rejected", .int(h.rejected)),

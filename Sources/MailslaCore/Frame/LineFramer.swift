@@ -28,7 +28,8 @@ public struct LineFramer {
         precondition(maxLineLength > 0 && blockSize > 0)
         self.maxLineLength = maxLineLength
         self.blockSize = blockSize
-        buffer = Self.makeBuffer(maxLineLength + blockSize)
+        // One byte more than a full line and a block: a partial line of the limit plus its CR waits for the LF.
+        buffer = Self.makeBuffer(maxLineLength + blockSize + 1)
     }
 
     private static func makeBuffer(_ count: Int) -> [UInt8] {
@@ -86,8 +87,10 @@ public struct LineFramer {
                 } else if skipping {
                     start = filled  // still inside the dropped tail of a long line
                     break
-                } else if filled - start > max {
+                } else if filled - start > max,
+                          !(filled - start == max + 1 && base.load(fromByteOffset: filled - 1, as: UInt8.self) == 0x0D) {
                     // Partial line already past the limit: cut it now, drop the rest until its newline.
+                    // (A line of exactly the limit whose CR ended this block waits: its LF may follow.)
                     spans.append(LineSpan(start: start, end: start + max))
                     local.truncatedLines += 1
                     if hasNul, memchr(base + start, 0, max) != nil { local.nulLines += 1 }

@@ -35,8 +35,10 @@ public enum EventFields {
         return out
     }
 
-    /// Seconds without trailing zeros: 0.12, 30, 0.
+    /// Seconds without trailing zeros: 0.12, 30, 0. A value too large for an integer (a corrupt
+    /// `delay=` of 30 digits, found by fuzzing: `Int(value)` trapped) is written as a plain number.
     static func formatSeconds(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
         if value == value.rounded() { return String(Int(value)) }
         var s = String(format: "%.6f", value)
         while s.hasSuffix("0") { s.removeLast() }

@@ -33,6 +33,8 @@ public struct RuleCostReport: Sendable, Codable {
     /// Costliest first.
     public var rules: [Rule]
     public var pathological: [PathologicalCheck.Result]?
+    /// The same check per line through the whole pack (every rule of the line's program).
+    public var pathologicalLines: PathologicalLines.Result?
 
     /// - Parameters:
     ///   - counters: from a run with `Classifier.timing` on.
@@ -90,6 +92,7 @@ public struct RuleCostReport: Sendable, Codable {
         if let pathological {
             out += PathologicalCheck.text(pathological, top: top)
         }
+        if let pathologicalLines { out += PathologicalLines.text(pathologicalLines) }
         return out
     }
 }

@@ -12,6 +12,16 @@ public enum RulePackLoader {
             throw RulePackErrors(errors: [RuleError(file: directory, message: "no rules directory here (use --rules DIR)")])
         }
         let names = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let texts = names.map { name in
+            Result { try String(contentsOfFile: (directory as NSString).appendingPathComponent(name), encoding: .utf8) }
+        }
+        return try load(files: Array(zip(names, texts)), directory: directory)
+    }
+
+    /// Reads rule files already in memory (`name` as in the directory, with its
+    /// text or the error reading it): the same checks as `load(directory:)`,
+    /// for callers that hold the texts (the rule-file fuzz target).
+    public static func load(files named: [(name: String, text: Result<String, any Error>)], directory: String) throws -> RulePackSpec {
         var errors: [RuleError] = []
         var kinds: [String: String] = [:]
         var fields: [String: String] = [:]
@@ -20,10 +30,10 @@ public enum RulePackLoader {
         var files: [RuleFileSpec] = []
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
-        for name in names {
+        for (name, content) in named {
             let file = path(name)
             do {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let text = try content.get()
                 let node: Node?
                 do {
                     node = try Yams.compose(yaml: text)
