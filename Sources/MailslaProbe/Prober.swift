@@ -17,7 +17,17 @@ public struct Prober: Sendable {
     }
 
     /// One test; `time` (UTC microseconds) becomes the result's timestamp, the scheduled instant.
+    /// Runs on an event-loop thread (`EventLoopTaskExecutor`), whatever the caller's executor.
     public func probe(_ target: ProbeTargetSettings, at time: Int64) async -> ProbeOutcome {
+        await withTaskExecutorPreference(executor()) {
+            await self.run(target, at: time)
+        }
+    }
+
+    /// An executor on one of the group's event loops.
+    func executor() -> EventLoopTaskExecutor { EventLoopTaskExecutor(group.next()) }
+
+    private func run(_ target: ProbeTargetSettings, at time: Int64) async -> ProbeOutcome {
         let started = ContinuousClock.now
         do {
             let latency: Duration

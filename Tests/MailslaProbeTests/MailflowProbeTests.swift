@@ -31,7 +31,7 @@ import Testing
 
     /// The Message-ID the probe sent, without angle brackets, once the server has it.
     static func sentMessageID(_ server: LineServer) async throws -> String {
-        for _ in 0..<100 {
+        for _ in 0..<6000 {
             if let header = server.lines.first(where: { $0.hasPrefix("Message-ID: <") }) {
                 return String(header.dropFirst("Message-ID: <".count).dropLast())
             }
@@ -56,7 +56,8 @@ import Testing
         let tracker = MailflowProbeTracker()
         let prober = Prober(tracker: tracker)
         let sent = MailflowProbe.wallMicros()
-        async let result = prober.probe(Self.target(port: server.port, confirm: .logs), at: 7_000_000)
+        // A generous time-out: the test's own task may wait for the shared pool while the probe runs.
+        async let result = prober.probe(Self.target(port: server.port, confirm: .logs, timeoutMs: 120_000), at: 7_000_000)
         let id = try await Self.sentMessageID(server)
         #expect(id.hasPrefix("mailsla-") && id.hasSuffix("@example.test"))
         #expect(server.lines.contains { $0.hasPrefix("Subject: mailsla mailflow probe mailsla-") && $0.hasSuffix(String(id.prefix(32))) })
@@ -84,10 +85,14 @@ import Testing
         #expect(lost.test.error == "timeout: the probe message was not seen delivered in the logs within 600 ms")
         #expect(tracker.pending == 0)
 
-        async let bounced = prober.probe(Self.target(port: server.port, confirm: .logs), at: 0)
-        try await Task.sleep(for: .milliseconds(200))
-        let ids = server.lines.filter { $0.hasPrefix("Message-ID: <") }
-        let id = String(ids.last!.dropFirst("Message-ID: <".count).dropLast())
+        async let bounced = prober.probe(Self.target(port: server.port, confirm: .logs, timeoutMs: 120_000), at: 0)
+        var id = ""
+        for _ in 0..<6000 where id.isEmpty {
+            let ids = server.lines.filter { $0.hasPrefix("Message-ID: <") }
+            if ids.count == 2 { id = String(ids[1].dropFirst("Message-ID: <".count).dropLast()) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!id.isEmpty)
         tracker.observe([Self.record(messageID: id, status: .bounced, deliveredAt: MailflowProbe.wallMicros())])
         let b = await bounced
         #expect(b.errorClass == .protocol)

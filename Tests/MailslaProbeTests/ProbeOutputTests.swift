@@ -54,7 +54,8 @@ import Testing
         let results = collected.withLockedValue { $0 }
         for service in ["pop3", "imap"] {
             let times = results.filter { $0.service == service }.map(\.test.time).sorted()
-            #expect((3...4).contains(times.count), "\(service): \(times.count) results")
+            // At least three in 3.5 s (more when this test's own sleep overruns on a busy pool).
+            #expect(times.count >= 3, "\(service): \(times.count) results")
             let onGrid = times.allSatisfy { $0 % 1_000_000 == 0 }
             let oneSecondApart = zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 1_000_000 }
             #expect(onGrid)

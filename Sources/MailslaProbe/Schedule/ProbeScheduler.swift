@@ -51,6 +51,11 @@ public struct ProbeScheduler: Sendable {
     }
 
     private func runTarget(_ target: ProbeTargetSettings) async {
+        // The ticks, like the probes, run on an event-loop thread: a busy shared pool must not shift them.
+        await withTaskExecutorPreference(prober.executor()) { await self.tick(target) }
+    }
+
+    private func tick(_ target: ProbeTargetSettings) async {
         let step = Int64(max(1, target.intervalSeconds)) * 1_000_000
         await withDiscardingTaskGroup { group in
             var tick = Self.nextTick(after: Self.wallMicros(), intervalSeconds: target.intervalSeconds)
