@@ -102,3 +102,20 @@ import Testing
         #expect(IPNetwork("192.0.2.9")!.contains(IPAddress("192.0.2.9")!))
     }
 }
+
+@Suite struct DetectLoopbackTests {
+    /// Built: a flood from 127.0.0.1 is trusted by default, and an episode once
+    /// `trust_loopback` is off (scripts/e2e floods Postfix from the loopback).
+    @Test func aLoopbackFloodCountsOnlyWhenLoopbackIsNotTrusted() {
+        var log = BuiltLog()
+        log.postscreenBot("127.0.0.1", from: BuiltLog.at(10, 0), to: BuiltLog.at(10, 20), every: 2)
+        let trusted = detect(log.lines)
+        #expect(trusted.episodes.isEmpty)
+        #expect(trusted.stats.allowListed > 0)
+        var settings = DetectionSettings()
+        settings.trustLoopback = false
+        let result = detect(log.lines, settings: settings)
+        #expect(result.episodes.map(\.kind) == [.connFlood])
+        #expect(result.episodes.first?.topOffenders.first?.key == "127.0.0.1")
+    }
+}

@@ -83,6 +83,27 @@ private func fixture(_ name: String) throws -> [String] {
         #expect(health[.lost] == 1)
     }
 
+    @Test func lmtpToDovecotOnTheLoopbackIsADeliveryNotAHandOff() {
+        let lines = [  // from scripts/e2e: a test filter on 10025, then Dovecot's LMTP on 127.0.0.1:10024
+            "Nov 26 19:40:56 mx postfix/smtpd[7140]: 0FE4F10E6D2: client=localhost[127.0.0.1]",
+            "Nov 26 19:40:56 mx postfix/cleanup[7143]: 0FE4F10E6D2: message-id=<e2e-1@e2e.test>",
+            "Nov 26 19:40:56 mx postfix/qmgr[6714]: 0FE4F10E6D2: from=<sender1@e2e.test>, size=318, nrcpt=1 (queue active)",
+            "Nov 26 19:40:56 mx postfix/smtpd[6899]: 1557510E6F2: client=localhost[127.0.0.1]",
+            "Nov 26 19:40:56 mx postfix/cleanup[7143]: 1557510E6F2: message-id=<e2e-1@e2e.test>",
+            "Nov 26 19:40:56 mx postfix/qmgr[6714]: 1557510E6F2: from=<sender1@e2e.test>, size=534, nrcpt=1 (queue active)",
+            "Nov 26 19:40:56 mx postfix/smtp[7144]: 0FE4F10E6D2: to=<probe@e2e.test>, relay=127.0.0.1[127.0.0.1]:10025, delay=0.07, delays=0.01/0/0/0.06, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 1557510E6F2)",
+            "Nov 26 19:40:56 mx postfix/qmgr[6714]: 0FE4F10E6D2: removed",
+            "Nov 26 19:40:56 mx postfix/lmtp[7149]: 1557510E6F2: to=<probe@e2e.test>, relay=127.0.0.1[127.0.0.1]:10024, delay=0.09, delays=0.05/0.01/0.01/0.02, dsn=2.0.0, status=sent (250 2.0.0 <probe@e2e.test> aDkQCEiLCGvSGwAAg+zDdQ Saved)",
+            "Nov 26 19:40:56 mx postfix/qmgr[6714]: 1557510E6F2: removed",
+        ]
+        let (records, health) = correlate(lines)
+        #expect(records.count == 1)
+        #expect(records.first?.status == .delivered)
+        #expect(records.first?.queueIDs == ["0FE4F10E6D2", "1557510E6F2"])
+        #expect(records.first?.recipients.map(\.status) == ["delivered"])
+        #expect(health.received == 1 && health[.delivered] == 1 && health[.discarded] == 0)
+    }
+
     @Test func stillQueuedAtTheEndIsDeferredOrInFlight() {
         let lines = [  // built
             "Nov  3 10:00:01 mx1 postfix/smtpd[1]: 7DEF123456: client=a.example.net[198.51.100.1]",

@@ -6,7 +6,7 @@ import Yams
 /// Reads `mailsla.yaml` strictly: an unknown key, a wrong type or a bad
 /// value is refused with the file, the line and what to write instead.
 public enum ConfigLoader {
-    static let topKeys: Set<String> = ["timezone", "rules", "sources", "flow", "sla", "detection", "store", "listen", "tail"]
+    static let topKeys: Set<String> = ["timezone", "rules", "sources", "flow", "sla", "detection", "store", "listen", "tail", "probes"]
 
     public static func load(path: String) throws -> Configuration {
         let text: String
@@ -69,6 +69,7 @@ public enum ConfigLoader {
         if let n = top["flow"] { try applyFlow(n, r, to: &c.flow) }
         if let n = top["sla"] { try applySLA(n, r, to: &c.sla) }
         if let n = top["detection"] { try applyDetection(n, r, to: &c.detection) }
+        if let n = top["probes"] { c.probeTargets = try probeTargets(n, r, sla: &c.sla) }
     }
 
     private static func applyFlow(_ node: Node, _ r: YAMLReader, to f: inout FlowSettings) throws {
@@ -146,7 +147,8 @@ public enum ConfigLoader {
 
     private static func applyDetection(_ node: Node, _ r: YAMLReader, to d: inout DetectionSettings) throws {
         let allowed = Set(["trusted_networks", "monitors", "probes", "allowed_names", "network_prefix_v4",
-                           "network_prefix_v6", "anvil_connection_rate", "max_client_keys", "max_name_keys"]
+                           "network_prefix_v6", "anvil_connection_rate", "max_client_keys", "max_name_keys",
+                           "trust_loopback"]
             + windowFamilies.map(\.0) + baselineFamilies.map(\.0))
         let m = try r.mapping(node, allowed: allowed, what: "detection")
         func list(_ key: String) throws -> [String]? {
@@ -158,6 +160,10 @@ public enum ConfigLoader {
         if let v = try list("allowed_names") { d.allowedNames = v }
         if let n = m["network_prefix_v4"] { d.networkPrefixV4 = try integer(n, r, "detection.network_prefix_v4", min: 8) }
         if let n = m["network_prefix_v6"] { d.networkPrefixV6 = try integer(n, r, "detection.network_prefix_v6", min: 16) }
+        if let n = m["trust_loopback"] {
+            guard let value = n.bool else { throw r.fail(n, "detection.trust_loopback must be true or false") }
+            d.trustLoopback = value
+        }
         if let n = m["anvil_connection_rate"] { d.anvilConnectionRate = try integer(n, r, "detection.anvil_connection_rate", min: 1) }
         if let n = m["max_client_keys"] { d.maxClientKeys = try integer(n, r, "detection.max_client_keys", min: 1024) }
         if let n = m["max_name_keys"] { d.maxNameKeys = try integer(n, r, "detection.max_name_keys", min: 1024) }
@@ -200,7 +206,7 @@ public enum ConfigLoader {
         return window
     }
 
-    private static func duration(_ node: Node, _ r: YAMLReader, _ what: String) throws -> Int {
+    static func duration(_ node: Node, _ r: YAMLReader, _ what: String) throws -> Int {
         if let seconds = node.int, seconds >= 0 { return seconds }
         let text = try r.string(node, what)
         guard let seconds = RecurringMaintenance.durationSeconds(text) else {
@@ -209,7 +215,7 @@ public enum ConfigLoader {
         return seconds
     }
 
-    private static func integer(_ node: Node, _ r: YAMLReader, _ what: String, min: Int) throws -> Int {
+    static func integer(_ node: Node, _ r: YAMLReader, _ what: String, min: Int) throws -> Int {
         guard let value = node.int, value >= min else { throw r.fail(node, "\(what) must be a whole number ≥ \(min)") }
         return value
     }

@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var journalMatches: [String] = []
     /// Probe result files (JSON lines or CSV).
     public var probes: [String] = []
+    /// Servers to test at every interval (`probes:`): `mailsla probe` and the probe service of `mailsla tail`.
+    public var probeTargets: [ProbeTargetSettings] = []
     /// The state database of `mailsla tail`.
     public var store: String?
     /// Where and how `mailsla tail` serves /metrics, /healthz, the status page and POST /probes.

@@ -161,7 +161,9 @@ public final class FlowCorrelator {
         let relayHost = e.text(vocabulary.relayHost)
         let agent = daemon(record.program)
         let newID = e.text(vocabulary.newQueueID)
-        let toFilter = settings.isLocal(relayIP) && (agent == "smtp" || agent == "lmtp")
+        // smtp(8) to a local address is a filter hand-off; lmtp(8) to one only when the reply names the
+        // re-queued copy: Dovecot's LMTP on 127.0.0.1 answers "Saved", a mailbox delivery.
+        let toFilter = settings.isLocal(relayIP) && (agent == "smtp" || (agent == "lmtp" && newID != nil))
         if toFilter, status == "sent" {
             // A hand-off to a content filter, not a delivery: the message comes back under a new id.
             let delays = e.delays(vocabulary.delays)

@@ -15,11 +15,10 @@ struct AllowList {
     private(set) var invalid: [String] = []
 
     init(settings: DetectionSettings, filterAddresses: Set<String>) {
-        local = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1/128")!]
-        for text in filterAddresses.sorted() {
-            if let net = IPNetwork(text) { local.append(net) }
-        }
-        networks = local
+        let loopback = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1/128")!]
+        let filters = filterAddresses.sorted().compactMap { IPNetwork($0) }
+        local = loopback + filters
+        networks = settings.trustLoopback ? local : filters
         for text in settings.trustedNetworks + settings.monitorAddresses + settings.probeAddresses {
             if let net = IPNetwork(text.trimmingCharacters(in: .whitespaces)) {
                 networks.append(net)

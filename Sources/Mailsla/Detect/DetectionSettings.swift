@@ -165,9 +165,12 @@ public struct DetectionSettings: Sendable, Equatable {
     // MARK: allow-lists
 
     /// Networks whose clients never make an episode (CIDR or single
-    /// addresses, IPv4 and IPv6). The loopback is always trusted, as are the
-    /// flow's content-filter addresses.
+    /// addresses, IPv4 and IPv6). The loopback is trusted too unless
+    /// `trustLoopback` is off, and the flow's content-filter addresses always are.
     public var trustedNetworks: [String] = []
+    /// Whether loopback clients never make an episode (default). Off only where a
+    /// flood can come from this host, as in the end-to-end test (scripts/e2e).
+    public var trustLoopback = true
     /// Monitoring hosts (addresses or CIDR): their connections and failed
     /// logins are normal traffic, not a flood.
     public var monitorAddresses: [String] = []

@@ -36,5 +36,9 @@ struct ConfigCheckCommand: ParsableCommand {
         print("  maintenance \(sla.maintenance.count) one-off, \(sla.recurringMaintenance.count) recurring; \(sla.manualExclusions.count) manual exclusions")
         if !config.flow.filterAddresses.isEmpty { print("  filters    \(config.flow.filterAddresses.sorted().joined(separator: ", "))") }
         if let rules = config.rulesDirectory { print("  rules      \(rules)") }
+        for t in config.probeTargets {
+            print("  probe      \(t.service) (\(t.kind.rawValue)) \(t.host):\(t.port) tls \(t.tls.rawValue)"
+                + "\(t.tlsVerify ? "" : " unverified") every \(t.intervalSeconds) s" + (t.credentials.map { " as \($0)" } ?? ""))
+        }
     }
 }

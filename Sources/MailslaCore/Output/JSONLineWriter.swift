@@ -98,6 +98,11 @@ public struct JSONLineWriter {
         buffer.append(contentsOf: String(value).utf8)
     }
 
+    public mutating func boolean(_ value: Bool) {
+        separate()
+        buffer.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     public mutating func null() {
         separate()
         buffer.append(contentsOf: "null".utf8)

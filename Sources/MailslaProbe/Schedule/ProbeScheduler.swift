@@ -1,0 +1,79 @@
+import Foundation
+import Mailsla
+
+/// Tests every target at its interval until cancelled: the probe service of
+/// `mailsla tail` (its ServiceGroup runs `run()`; graceful shutdown cancels it)
+/// and `mailsla probe --run-for`. Each target keeps its own grid of instants,
+/// whole multiples of its interval since the epoch, so there is one test per
+/// service per interval at the same instants across restarts (no jitter, no
+/// drift); a test slower than its interval overlaps the next one instead of
+/// pushing it. Results go to `sink` as they finish, from any task.
+public struct ProbeScheduler: Sendable {
+    public typealias Sink = @Sendable (ProbeOutcome) -> Void
+
+    public let targets: [ProbeTargetSettings]
+    private let prober: Prober
+    private let sink: Sink
+
+    public init(targets: [ProbeTargetSettings], prober: Prober = Prober(), sink: @escaping Sink) {
+        self.targets = targets
+        self.prober = prober
+        self.sink = sink
+    }
+
+    /// Runs until the surrounding task is cancelled, then waits for the tests in flight
+    /// (each bounded by its time-out) and hands their results to the sink too.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for target in targets {
+                group.addTask { await self.runTarget(target) }
+            }
+        }
+    }
+
+    /// One test of each target now, all at once; results in the order of `targets`.
+    public static func once(_ targets: [ProbeTargetSettings], prober: Prober = Prober()) async -> [ProbeOutcome] {
+        let time = Self.wallMicros()
+        return await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask { (index, await prober.probe(target, at: time)) }
+            }
+            var results: [(Int, ProbeOutcome)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// The first instant of the grid after `now` (UTC microseconds).
+    public static func nextTick(after now: Int64, intervalSeconds: Int) -> Int64 {
+        let step = Int64(max(1, intervalSeconds)) * 1_000_000
+        return (now / step + 1) * step
+    }
+
+    private func runTarget(_ target: ProbeTargetSettings) async {
+        // The ticks, like the probes, run on an event-loop thread: a busy shared pool must not shift them.
+        await withTaskExecutorPreference(prober.executor()) { await self.tick(target) }
+    }
+
+    private func tick(_ target: ProbeTargetSettings) async {
+        let step = Int64(max(1, target.intervalSeconds)) * 1_000_000
+        await withDiscardingTaskGroup { group in
+            var tick = Self.nextTick(after: Self.wallMicros(), intervalSeconds: target.intervalSeconds)
+            while !Task.isCancelled {
+                let wait = tick - Self.wallMicros()
+                if wait > 0 {
+                    do { try await Task.sleep(for: .microseconds(wait)) } catch { return }
+                }
+                let at = tick
+                group.addTask { self.sink(await self.prober.probe(target, at: at)) }
+                tick += step
+                // After a suspension (or a stalled machine) instants already past are skipped,
+                // not run late under a wrong timestamp: the SLA engine reports the gap as no data.
+                let now = Self.wallMicros()
+                if tick <= now { tick = Self.nextTick(after: now, intervalSeconds: target.intervalSeconds) }
+            }
+        }
+    }
+
+    static func wallMicros() -> Int64 { MailflowProbe.wallMicros() }
+}
