@@ -48,15 +48,6 @@ import MailslaSLA
         #expect(c.detection.maxClientKeys == 100_000 && c.detection.maxNameKeys == 20_000)
     }
 
-    private func refusal(_ text: String) -> String {
-        do {
-            _ = try ConfigLoader.parse(text, path: "bad.yaml")
-            return "accepted"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test func badInputIsRefusedWithTheLineAndWhatToDo() {
         #expect(refusal("timezon: UTC").hasPrefix("bad.yaml:1: unknown key 'timezon' in the configuration"))
         #expect(refusal("timezone: Mars/Base") == "bad.yaml:1: unknown time zone 'Mars/Base': use an IANA name such as UTC or Europe/Berlin")

@@ -33,15 +33,6 @@ import Testing
         #expect(v6.address == "::1" && v6.port == 9000 && v6.isLoopback)
     }
 
-    private func refusal(_ text: String) -> String {
-        do {
-            _ = try ConfigLoader.parse(text, path: "bad.yaml")
-            return "accepted"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test func badValuesAreRefusedWithTheLine() {
         #expect(refusal("listen: 9745").hasPrefix("bad.yaml:1: listen: '9745' must be ADDRESS:PORT"))
         #expect(refusal("listen: '::1:9000'").hasPrefix("bad.yaml:1: listen:"))

@@ -59,15 +59,6 @@ import Testing
         #expect(c.probeTargets[0].timeoutMilliseconds == 180_000)
     }
 
-    private func refusal(_ text: String) -> String {
-        do {
-            _ = try ConfigLoader.parse(text, path: "bad.yaml")
-            return "accepted"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test func badTargetsAreRefusedWithTheLine() {
         #expect(refusal("probes:\n  - { service: pop3, host: h, password: x }").hasPrefix("bad.yaml:2: unknown key 'password' in a probe target"))
         #expect(refusal("probes:\n  - { service: pop3, host: h, username: u }").hasPrefix(
