@@ -99,9 +99,11 @@ let package = Package(
             path: "Benchmarks/mailsla-bench"
         ),
 
+        // Fixtures more than one test target starts: a journald of its own namespace.
+        .target(name: "MailslaTestSupport", dependencies: ["MailslaJournal"], path: "Tests/MailslaTestSupport"),
         .testTarget(name: "MailslaCoreTests", dependencies: ["MailslaCore"]),
         .testTarget(name: "MailslaInputTests", dependencies: ["MailslaInput"]),
-        .testTarget(name: "MailslaJournalTests", dependencies: ["MailslaJournal", "MailslaCorpus"]),
+        .testTarget(name: "MailslaJournalTests", dependencies: ["MailslaTestSupport", "MailslaJournal", "MailslaCorpus"]),
         .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
         .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
@@ -112,7 +114,7 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
-        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaCLI", "Mailsla", "MailslaCore", "MailslaRules", "MailslaSLA", "MailslaStore"]),
+        .testTarget(name: "MailslaCLITests", dependencies: ["MailslaTestSupport", "MailslaCLI", "Mailsla", "MailslaCore", "MailslaRules", "MailslaSLA", "MailslaStore"]),
         .testTarget(name: "MailslaStoreTests", dependencies: ["MailslaStore", "Mailsla", "MailslaSLA"]),
         .testTarget(name: "MailslaServeTests", dependencies: ["MailslaServe", "MailslaCorpus"]),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import MailslaCore
 import MailslaJournal
+import MailslaTestSupport
 import Testing
 
 /// Against a real systemd-journald started here. Serialized: one daemon at a time, each

@@ -1,5 +1,4 @@
 import Foundation
-import MailslaCore
 import MailslaJournal
 #if canImport(Glibc)
 import Glibc
@@ -13,18 +12,18 @@ import Glibc
 /// Entries go in through the native protocol (`FIELD=value` lines in one datagram on the
 /// namespace's socket, what sd_journal_sendv sends) or through `logger -u …/dev-log`;
 /// `systemd-cat` and sd_journal_sendv cannot address a namespace.
-final class Journald {
+public final class Journald {
     static let binary = ["/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    let namespace: String
+    public let namespace: String
     let process: Process
     let runDirectory: String
     let storeDirectory: String
 
-    init() throws {
+    public init() throws {
         guard let binary = Self.binary else {
-            throw FixtureError(description: "systemd-journald not found: apt-get install -y systemd")
+            throw JournaldError("systemd-journald not found: apt-get install -y systemd")
         }
         namespace = "mailsla\(UInt32.random(in: 0..<UInt32.max))"
         runDirectory = "/run/systemd/journal.\(namespace)"
@@ -44,19 +43,19 @@ final class Journald {
                 && FileManager.default.fileExists(atPath: storeDirectory + "/system.journal")) {
             guard Date() < deadline, process.isRunning else {
                 stop()
-                throw FixtureError(description: "systemd-journald \(namespace) did not come up")
+                throw JournaldError("systemd-journald \(namespace) did not come up")
             }
             usleep(20_000)
         }
     }
 
-    var location: JournalReader.Location { .namespace(namespace) }
+    public var location: JournalReader.Location { .namespace(namespace) }
 
     /// Sends one entry through the native protocol.
-    func send(_ fields: [(String, String)]) throws {
+    public func send(_ fields: [(String, String)]) throws {
         let datagram = Array(fields.map { "\($0.0)=\($0.1)\n" }.joined().utf8)
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw FixtureError(description: "socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw JournaldError("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -68,36 +67,36 @@ final class Journald {
             }
         }
         guard sent == datagram.count else {
-            throw FixtureError(description: "sendto \(namespace): \(String(cString: strerror(errno)))")
+            throw JournaldError("sendto \(namespace): \(String(cString: strerror(errno)))")
         }
     }
 
     /// Sends `messages` with the given identifier, in order.
-    func send(_ messages: [String], identifier: String) throws {
+    public func send(_ messages: [String], identifier: String) throws {
         for message in messages {
             try send([("MESSAGE", message), ("SYSLOG_IDENTIFIER", identifier), ("PRIORITY", "6")])
         }
     }
 
     /// Logs a line the way syslog(3) clients do, through the namespace's /dev/log socket.
-    func logger(_ message: String, tag: String) throws {
+    public func logger(_ message: String, tag: String) throws {
         try run("/usr/bin/logger", ["-u", runDirectory + "/dev-log", "-t", tag, message])
     }
 
     /// `journalctl --rotate` for this namespace: the active file is archived, a new one started.
-    func rotate() throws { try run("/bin/journalctl", ["--namespace=\(namespace)", "--rotate"]) }
+    public func rotate() throws { try run("/bin/journalctl", ["--namespace=\(namespace)", "--rotate"]) }
 
     /// `journalctl --vacuum-files=N`: archived files beyond the newest N are deleted.
-    func vacuum(keepingFiles count: Int) throws {
+    public func vacuum(keepingFiles count: Int) throws {
         try run("/bin/journalctl", ["--namespace=\(namespace)", "--vacuum-files=\(count)"])
     }
 
-    func journalFiles() -> [String] {
+    public func journalFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: storeDirectory)) ?? []).sorted()
     }
 
     /// Stops the daemon (SIGTERM, then waits) and removes its sockets and files.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -115,43 +114,13 @@ final class Journald {
         try child.run()
         child.waitUntilExit()
         guard child.terminationStatus == 0 else {
-            throw FixtureError(description: "\(tool) \(arguments.joined(separator: " ")) exited \(child.terminationStatus)")
+            throw JournaldError("\(tool) \(arguments.joined(separator: " ")) exited \(child.terminationStatus)")
         }
     }
 }
 
-extension JournalFollower {
-    /// Waits on the descriptor and reads until `count` messages came or `seconds` passed
-    /// (journald batches its change notifications every ~0.25 s).
-    func collect(_ count: Int, symbols: SymbolTable, seconds: Double = 5) throws -> [String] {
-        var messages: [String] = []
-        let deadline = Date().addingTimeInterval(seconds)
-        while messages.count < count && Date() < deadline {
-            var batch = RecordBatch()
-            let n = try read(into: &batch, max: 1000)
-            for record in batch.records {
-                messages.append(batch.withMessage(record) { String(decoding: $0, as: UTF8.self) })
-            }
-            if n == 0 {
-                var pfd = pollfd(fd: pollDescriptor, events: Int16(POLLIN), revents: 0)
-                _ = poll(&pfd, 1, 100)
-                processWakeup()
-            }
-        }
-        return messages
-    }
-
-    /// Reads what is there without waiting.
-    func readNow() throws -> [String] {
-        processWakeup()
-        var messages: [String] = []
-        while true {
-            var batch = RecordBatch()
-            let n = try read(into: &batch, max: 1000)
-            if n == 0 { return messages }
-            for record in batch.records {
-                messages.append(batch.withMessage(record) { String(decoding: $0, as: UTF8.self) })
-            }
-        }
-    }
+/// Why the test's journald could not be started or fed.
+public struct JournaldError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
