@@ -1,30 +1,23 @@
+import MailslaCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// SplitMix64: a tiny, fast, well-mixed generator whose whole state is one
-/// word, so a corpus is a pure function of its seed on every platform.
+/// The corpus generator's random source: SplitMix64 with the draws a simulation
+/// needs, so a corpus is a pure function of its seed on every platform.
 public struct CorpusRandom: Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     @inline(__always)
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// A stateless hash of `value`: decorations derived from a key without consuming the stream.
     @inline(__always)
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public static func mix(_ value: UInt64) -> UInt64 { SplitMix64.mix(value) }
 
     /// Uniform in 0..<bound (bound > 0), by multiply-high (no division).
     @inline(__always)

@@ -36,7 +36,7 @@ private func reference(_ input: [UInt8]) -> [[UInt8]] {
 
 @Suite struct LineFramerTests {
     @Test func randomChunkSizesMatchTheReferenceSplit() {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for round in 0..<200 {
             var input: [UInt8] = []
             for _ in 0..<Int(rng.next() % 60) {
@@ -110,15 +110,3 @@ private func reference(_ input: [UInt8]) -> [[UInt8]] {
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

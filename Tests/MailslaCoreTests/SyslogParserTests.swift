@@ -137,7 +137,7 @@ private func reason(_ line: String) -> MalformedReason? {
     }
 
     @Test func hostileBytesNeverCrash() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let prefixes = ["Mar 14 00:00:31 ", "2023-03-14T00:00:31.1+01:00 ", "<13>1 ", "@4000000063ff1d2c1234abcd ", "<1>", ""]
         var parser = SyslogParser(symbols: SymbolTable(limit: 64), years: YearTracker(.firstLineYear(2023)))
         for i in 0..<20000 {

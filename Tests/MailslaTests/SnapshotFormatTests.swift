@@ -35,7 +35,7 @@ import MailslaRules
     }
 
     @Test func truncationsAreRefused() {
-        var random = SplitRandom(state: 42)
+        var random = SplitMix64(seed: 42)
         var lengths = Array(0..<64) + [Self.middle.count - 1]
         for _ in 0..<300 { lengths.append(Int.random(in: 0..<Self.middle.count, using: &random)) }
         for n in lengths {
@@ -44,7 +44,7 @@ import MailslaRules
     }
 
     @Test func bitFlipsAreCaughtByTheChecksum() {
-        var random = SplitRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<300 {
             var bytes = Self.middle
             let i = Int.random(in: 0..<bytes.count, using: &random)
@@ -56,7 +56,7 @@ import MailslaRules
     /// Damage that passes the checksum (a hostile or buggy writer) reaches the decoders:
     /// they may accept a changed value, but every count and index is checked, so they never trap.
     @Test func resealedDamageNeverTraps() {
-        var random = SplitRandom(state: 9)
+        var random = SplitMix64(seed: 9)
         var refused = 0
         let rounds = 1500
         for round in 0..<rounds {

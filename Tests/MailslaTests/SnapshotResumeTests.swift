@@ -38,7 +38,7 @@ import MailslaRules
 
     @Test(arguments: [1, 2, 3])
     func generatedMonthResumesExactly(seed: UInt64) throws {
-        var random = SplitRandom(state: seed)
+        var random = SplitMix64(seed: seed)
         let chunks = (Self.month.count + 1999) / 2000
         let splits = Set((0..<4).map { _ in Int.random(in: 0..<chunks - 1, using: &random) })
         let split = try replay(Self.month, year: 2026, splitAfter: splits)

@@ -1,4 +1,5 @@
 import Foundation
+import MailslaCore
 import Testing
 
 /// Random sequences of append, rename rotation, copytruncate, restart and
@@ -15,18 +16,6 @@ import Testing
 /// follower, found by this test. "Caught up" therefore means every line read
 /// *and* a stored position in the live file.
 @Suite(.serialized) struct TailModelTests {
-    /// SplitMix64: a seeded generator, so a failing sequence can be run again.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Operation: CaseIterable { case append, rotate, copytruncate, restart, kill9, start }
     /// Appends most often, so the other operations have lines to act on.
     static let weighted: [Operation] = [.append, .append, .append, .append, .rotate, .rotate, .copytruncate,
@@ -34,7 +23,7 @@ import Testing
 
     @Test(arguments: [UInt64(11), 2026, 77])
     func everyLineWrittenIsCountedOnce(seed: UInt64) throws {
-        var random = Seeded(state: seed)
+        var random = SplitMix64(seed: seed)
         let h = try TailHarness(checkpointInterval: "0.15")
         var log: [String] = []
         /// Rename rotations since the reader was last seen caught up (at most one: see above).

@@ -1,3 +1,4 @@
+import MailslaCore
 import Testing
 @testable import MailslaInput
 
@@ -6,7 +7,7 @@ struct ManySmallAppendsTests {
     @Test("thousands of appends cut at random places, polled at random: every line exactly once, in order")
     func randomAppends() throws {
         let dir = LogDirectory()
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let text = lines(0..<3000)
         let bytes = Array(text.utf8)
         let follower = FileFollower(patterns: [dir.file("mail.log")], resume: [], newFilesStart: .beginning,
@@ -35,15 +36,3 @@ struct ManySmallAppendsTests {
     }
 }
 
-/// A small seeded generator, so a failure replays the same appends.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
