@@ -53,8 +53,13 @@ final class TailEngine {
     /// The status page last rendered, and the SLA figures it computed for the metrics.
     var page: StatusPage?
     let started = TailEngine.now()
-    /// Metrics are published this often; the status page (an SLA evaluation and an HTML render) less often.
+    /// Metrics are published this often when nothing was read, and at most every `promptPublishInterval`
+    /// after new lines, so a line shows on /metrics well within a second (`scripts/latency`); the status
+    /// page (an SLA evaluation and an HTML render) less often.
     static let publishInterval = 1.0
+    static let promptPublishInterval = 0.1
+    /// Lines read at the last publish: new ones make the next publish prompt.
+    var linesAtPublish = -1
     static let pageInterval = 10.0
 
     init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String,
@@ -116,14 +121,17 @@ final class TailEngine {
             drainProbeInbox()
             let now = Self.now()
             if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
-            if now - lastPublish >= Self.publishInterval { publish(now: now) }
+            let news = feed.pipeline.counters.lines != linesAtPublish
+            if now - lastPublish >= (news ? Self.promptPublishInterval : Self.publishInterval) { publish(now: now) }
             if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval {
                 notifier.watchdog()
                 lastWatchdog = now
             }
             if !more {
                 let untilCheckpoint = settings.checkpointInterval - (Self.now() - lastCheckpoint)
-                wait(seconds: max(0.001, min(0.25, untilCheckpoint)))
+                let untilPublish = feed.pipeline.counters.lines != linesAtPublish
+                    ? Self.promptPublishInterval - (Self.now() - lastPublish) : 0.25
+                wait(seconds: max(0.001, min(0.25, untilCheckpoint, untilPublish)))
             }
         }
     }
@@ -196,6 +204,7 @@ final class TailEngine {
                                   sla: page?.sla, services: LiveMetrics.serviceNames(config.sla), version: version)
         board.publish(metrics, html: lastPage == now ? page?.html : nil)
         lastPublish = now
+        linesAtPublish = feed.pipeline.counters.lines
     }
 
     /// The incidents of the month so far, with the same `Agreement` as the reports.
