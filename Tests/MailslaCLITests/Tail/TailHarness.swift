@@ -36,7 +36,7 @@ final class TailHarness {
         return bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
     }()
 
-    init(checkpointInterval: String = "0.2", journalNamespace: String? = nil, extraConfig: String = "") throws {
+    init(checkpointInterval: String = "0.2", journalNamespace: String? = nil, probeFiles: [String] = [], extraConfig: String = "") throws {
         dir = BinaryRunner.temporaryDirectory()
         logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -49,6 +49,7 @@ final class TailHarness {
             rules: \(BinaryRunner.packageRoot.appendingPathComponent("rules").path)
             sources:
               files: [\(logs.appendingPathComponent("mail.log").path)]
+            \(probeFiles.isEmpty ? "" : "  probes: [\(probeFiles.map { logs.appendingPathComponent($0).path }.joined(separator: ", "))]")
             \(journalNamespace == nil ? "" : "  journal_matches: [SYSLOG_IDENTIFIER=postfix/smtpd]")
             tail:
               checkpoint_interval: \(checkpointInterval)
