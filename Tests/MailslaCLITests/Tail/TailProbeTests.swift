@@ -35,6 +35,7 @@ import Glibc
             if seen == lines { return }
             if seen > lines { throw HarnessError("the store counts \(seen) probe lines, \(lines) were written\n\(h.stderr())") }
             if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) probe lines\n\(h.stderr())") }
+            h.keepNotifying()
             usleep(20_000)
         }
     }
@@ -93,6 +94,7 @@ import Glibc
             let data = try StateStore(readingFrom: h.store).probeData()
             series = data.series.mapValues { $0.tests.map(\.ok) }
             if series["http"]?.count ?? 0 >= 2, series["smtp-in"]?.count ?? 0 >= 3 { break }
+            h.keepNotifying()
             usleep(200_000)
         }
         #expect(try h.stop() == 0, "\(h.stderr())")
