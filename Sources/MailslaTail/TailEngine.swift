@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mailsla
 import MailslaCore
+import MailslaProbe
 import MailslaSLA
 import MailslaServe
 import MailslaStore
@@ -42,6 +43,9 @@ final class TailEngine {
     var checkpointFailing = false
     /// Probe results for the SLA figures and incidents.
     var probes = ProbeBook(stored: ProbeData())
+    /// The probe result files of `sources.probes`, when there are any, and what was read from them this run.
+    var probeFiles: ProbeFileSource?
+    var probeFileTotals: [String: Int] = [:]
     /// When incidents of the month so far were last evaluated (monotonic seconds).
     var lastIncidents = -Double.infinity
     /// Incidents are re-evaluated at most this often (an SLA evaluation of the month).
@@ -49,6 +53,9 @@ final class TailEngine {
     /// When the last checkpoint was committed (monotonic seconds), for `mailsla_checkpoint_age_seconds`.
     var lastCommitted: Double?
     var lastPublish = -Double.infinity
+    var lastRelease = -Double.infinity
+    /// Finished messages past their grace period are looked for this often when the sources are caught up.
+    static let releaseInterval = 1.0
     var lastPage = -Double.infinity
     /// The status page last rendered, and the SLA figures it computed for the metrics.
     var page: StatusPage?
@@ -63,7 +70,7 @@ final class TailEngine {
     static let pageInterval = 10.0
 
     init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String,
-         board: StatusBoard) {
+         board: StatusBoard, tracker: MailflowProbeTracker?) {
         self.plan = plan
         self.board = board
         self.store = store
@@ -71,7 +78,7 @@ final class TailEngine {
         self.logger = logger
         self.notifier = notifier
         self.version = version
-        feed = PipelineFeed(plan: plan)
+        feed = PipelineFeed(plan: plan, tracker: tracker)
     }
 
     var settings: TailSettings { plan.configuration.tail }
@@ -96,7 +103,8 @@ final class TailEngine {
         }
         probes = ProbeBook(stored: try store.probeData())
         sources = try makeSources(files: stored?.files ?? [], cursors: stored?.journalCursors ?? [:], firstStart: stored == nil)
-        storedTotals = feed.totals()
+        probeFiles = makeProbeFiles(stored?.probeFiles ?? [])
+        storedTotals = totals()
         lastCheckpoint = Self.now()
         control.set(.running)
         notifier.ready()
@@ -118,6 +126,7 @@ final class TailEngine {
                     statuses[index].lagSeconds = max(0, Date().timeIntervalSince1970 - Double(feed.pipeline.counters.lastTime) / 1e6)
                 }
             }
+            if let probeFiles, try probeFiles.read(into: &probes, totals: &probeFileTotals) { more = true }
             drainProbeInbox()
             let now = Self.now()
             if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
@@ -126,6 +135,12 @@ final class TailEngine {
             if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval {
                 notifier.watchdog()
                 lastWatchdog = now
+            }
+            // Caught up with every source: finished messages due by the wall clock go out now
+            // (flow counts, mail-flow probes) rather than at the correlator's next periodic sweep.
+            if !more, now - lastRelease >= Self.releaseInterval {
+                try feed.pipeline.releaseFinishedMessages(asOf: Int64(Date().timeIntervalSince1970 * 1e6))
+                lastRelease = now
             }
             if !more {
                 let untilCheckpoint = settings.checkpointInterval - (Self.now() - lastCheckpoint)
@@ -143,8 +158,9 @@ final class TailEngine {
         drainProbeInbox()
         var c = Checkpoint(snapshot: feed.pipeline.snapshot(), time: Int64(Date().timeIntervalSince1970 * 1e6), version: version)
         for source in sources { source.save(into: &c) }
+        probeFiles?.save(into: &c)
         c.flow = feed.takeMinutes()
-        let totals = feed.totals()
+        let totals = totals()
         for (name, value) in totals {
             let delta = value - (storedTotals[name] ?? 0)
             if delta != 0 { c.counterDeltas[name] = delta }
@@ -183,10 +199,15 @@ final class TailEngine {
         }
     }
 
+    /// The named totals a checkpoint stores as deltas: the pipeline's and the probe files'.
+    private func totals() -> [String: Int] {
+        feed.totals().merging(probeFileTotals) { $1 }
+    }
+
     /// Takes the probe results the server (POST /probes) and the prober put in the board's inbox.
     private func drainProbeInbox() {
         let inbox = board.takeProbeResults()
-        if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: "inbox") }) }
+        if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: $0.source) }) }
     }
 
     /// Hands the board what /metrics and the status page show. The page is rendered every
@@ -223,6 +244,7 @@ final class TailEngine {
     /// settings and loaded from a snapshot of the old one; sources are rebuilt from their
     /// positions when they changed. On failure the old plan stays.
     private func apply(_ next: TailPlan) throws {
+        let previous = plan
         do {
             let drops = try feed.reload(next)
             if next.sourcesDiffer(from: plan) {
@@ -232,6 +254,11 @@ final class TailEngine {
                 sources = try makeSources(files: positions.files, cursors: positions.journalCursors, firstStart: false)
             } else {
                 plan = next
+            }
+            if next.configuration.probes != previous.configuration.probes {
+                var positions = Checkpoint(snapshot: [], time: 0, version: version)
+                probeFiles?.save(into: &positions)
+                probeFiles = makeProbeFiles(positions.probeFiles)
             }
             logger.notice("reloaded configuration and rules", metadata: [
                 "rules": "\(next.rules.rules.count)", "dropped_rules": "\(drops.rules.joined(separator: ","))",
@@ -263,9 +290,16 @@ final class TailEngine {
         return made
     }
 
+    /// The follower of `sources.probes`, resuming from stored positions; nil without probe files.
+    func makeProbeFiles(_ positions: [StoredFilePosition]) -> ProbeFileSource? {
+        let paths = plan.configuration.probes
+        guard !paths.isEmpty else { return nil }
+        return ProbeFileSource(paths: paths, resume: positions, maxLineLength: settings.maxLineLength, logger: logger)
+    }
+
     /// Sleeps until a source's descriptor is readable or `seconds` passed.
     private func wait(seconds: Double) {
-        var fds = sources.compactMap { $0.pollDescriptor }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var fds = (sources.map(\.pollDescriptor) + [probeFiles?.pollDescriptor]).compactMap { $0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let timeout = Int32((seconds * 1000).rounded(.up))
         if fds.isEmpty {
             usleep(UInt32(timeout) * 1000)

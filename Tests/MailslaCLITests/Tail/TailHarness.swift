@@ -36,7 +36,7 @@ final class TailHarness {
         return bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
     }()
 
-    init(checkpointInterval: String = "0.2", journalNamespace: String? = nil, extraConfig: String = "") throws {
+    init(checkpointInterval: String = "0.2", journalNamespace: String? = nil, probeFiles: [String] = [], extraConfig: String = "") throws {
         dir = BinaryRunner.temporaryDirectory()
         logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -49,6 +49,7 @@ final class TailHarness {
             rules: \(BinaryRunner.packageRoot.appendingPathComponent("rules").path)
             sources:
               files: [\(logs.appendingPathComponent("mail.log").path)]
+            \(probeFiles.isEmpty ? "" : "  probes: [\(probeFiles.map { logs.appendingPathComponent($0).path }.joined(separator: ", "))]")
             \(journalNamespace == nil ? "" : "  journal_matches: [SYSLOG_IDENTIFIER=postfix/smtpd]")
             tail:
               checkpoint_interval: \(checkpointInterval)
@@ -151,6 +152,10 @@ final class TailHarness {
         }
     }
 
+    /// Reads what the notification socket holds, as systemd would. Call it while waiting: the kernel queues
+    /// only `net.unix.max_dgram_qlen` (often 10) datagrams, after which the engine's next WATCHDOG=1 blocks it.
+    func keepNotifying() { notify.receive(timeoutMs: 0) }
+
     /// The sd_notify messages received since the last start.
     var notifications: [String] { notify.received }
 
@@ -175,6 +180,7 @@ final class TailHarness {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() > deadline { throw HarnessError("mailsla tail did not exit within \(timeout) s\n\(stderr())") }
+            keepNotifying()
             usleep(10_000)
         }
     }
@@ -203,6 +209,7 @@ final class TailHarness {
                 throw HarnessError("mailsla tail exited with \(process.terminationStatus)\n\(stderr())")
             }
             if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) lines\n\(stderr())") }
+            keepNotifying()
             usleep(20_000)
         }
     }
@@ -217,6 +224,7 @@ final class TailHarness {
                let files = try? StateStore(readingFrom: store).load()?.files,
                files.contains(where: { $0.inode == UInt64(info.st_ino) }) { return }
             if Date() > deadline { throw HarnessError("no stored position in \(name) after \(timeout) s\n\(stderr())") }
+            keepNotifying()
             usleep(20_000)
         }
     }
@@ -228,6 +236,7 @@ final class TailHarness {
         let deadline = Date().addingTimeInterval(timeout)
         while ((try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0) < start + count {
             if Date() > deadline { throw HarnessError("no checkpoint within \(timeout) s\n\(stderr())") }
+            keepNotifying()
             usleep(20_000)
         }
     }

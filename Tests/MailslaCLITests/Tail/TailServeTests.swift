@@ -55,6 +55,7 @@ extension TailHarness {
                     return port
                 }
             }
+            keepNotifying()
             usleep(50_000)
         }
         throw HarnessError("the status server did not say where it listens\n\(stderr())")
