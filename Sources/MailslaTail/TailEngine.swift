@@ -39,6 +39,11 @@ final class TailEngine {
     /// Episodes as the store has them, by key.
     var storedEpisodes: [String: StoredEpisode] = [:]
     var lastCheckpoint = 0.0
+    /// Seconds until the next checkpoint: `checkpoint_interval`, stretched so snapshots are written at no more
+    /// than `checkpoint_max_rate` (set from each checkpoint's snapshot size).
+    var checkpointEvery = 0.0
+    /// The size of the last checkpoint's snapshot, for /metrics.
+    var snapshotBytes: Int?
     /// Whether the last checkpoint attempt failed (logged once until one succeeds).
     var checkpointFailing = false
     /// Probe results for the SLA figures and incidents.
@@ -106,6 +111,7 @@ final class TailEngine {
         probeFiles = makeProbeFiles(stored?.probeFiles ?? [])
         storedTotals = totals()
         lastCheckpoint = Self.now()
+        checkpointEvery = settings.checkpointInterval
         control.set(.running)
         notifier.ready()
         try loop()
@@ -129,7 +135,7 @@ final class TailEngine {
             if let probeFiles, try probeFiles.read(into: &probes, totals: &probeFileTotals) { more = true }
             drainProbeInbox()
             let now = Self.now()
-            if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
+            if now - lastCheckpoint >= checkpointEvery { try checkpoint() }
             let news = feed.pipeline.counters.lines != linesAtPublish
             if now - lastPublish >= (news ? Self.promptPublishInterval : Self.publishInterval) { publish(now: now) }
             if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval {
@@ -143,7 +149,7 @@ final class TailEngine {
                 lastRelease = now
             }
             if !more {
-                let untilCheckpoint = settings.checkpointInterval - (Self.now() - lastCheckpoint)
+                let untilCheckpoint = checkpointEvery - (Self.now() - lastCheckpoint)
                 let untilPublish = feed.pipeline.counters.lines != linesAtPublish
                     ? Self.promptPublishInterval - (Self.now() - lastPublish) : 0.25
                 wait(seconds: max(0.001, min(0.25, untilCheckpoint, untilPublish)))
@@ -157,6 +163,8 @@ final class TailEngine {
         // The last checkpoint runs after the server stopped: what it accepted until then is stored too.
         drainProbeInbox()
         var c = Checkpoint(snapshot: feed.pipeline.snapshot(), time: Int64(Date().timeIntervalSince1970 * 1e6), version: version)
+        snapshotBytes = c.snapshot.count
+        checkpointEvery = max(settings.checkpointInterval, Double(c.snapshot.count) / settings.checkpointBytesPerSecond)
         for source in sources { source.save(into: &c) }
         probeFiles?.save(into: &c)
         c.flow = feed.takeMinutes()
@@ -221,8 +229,10 @@ final class TailEngine {
                                      timeZone: config.timeZone, timeZoneName: config.timeZoneName, elapsedSeconds: now - started)
             lastPage = now
         }
-        let metrics = LiveMetrics(pipeline: feed.pipeline, sources: statuses, checkpointAge: lastCommitted.map { now - $0 },
+        var metrics = LiveMetrics(pipeline: feed.pipeline, sources: statuses, checkpointAge: lastCommitted.map { now - $0 },
                                   sla: page?.sla, services: LiveMetrics.serviceNames(config.sla), version: version)
+        metrics.checkpointSnapshotBytes = snapshotBytes
+        metrics.checkpointIntervalSeconds = snapshotBytes == nil ? nil : checkpointEvery  // set by a checkpoint
         board.publish(metrics, html: lastPage == now ? page?.html : nil)
         lastPublish = now
         linesAtPublish = feed.pipeline.counters.lines

@@ -28,7 +28,7 @@ import Glibc
     }
 
     /// Waits until the store's `probe_file_lines` reaches `lines`; fails at once past it (a line read twice).
-    static func waitForProbeLines(_ h: TailHarness, _ lines: Int, timeout: Double = 30) throws {
+    static func waitForProbeLines(_ h: TailHarness, _ lines: Int, timeout: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let seen = try h.counters()["probe_file_lines"] ?? 0
@@ -36,32 +36,32 @@ import Glibc
             if seen > lines { throw HarnessError("the store counts \(seen) probe lines, \(lines) were written\n\(h.stderr())") }
             if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) probe lines\n\(h.stderr())") }
             h.keepNotifying()
-            usleep(20_000)
+            try await pause(milliseconds: 20)
         }
     }
 
-    @Test func appendedProbeFileIsStoredExactlyOnceAcrossKillAndRotation() throws {
+    @Test func appendedProbeFileIsStoredExactlyOnceAcrossKillAndRotation() async throws {
         let h = try TailHarness(checkpointInterval: "0.3", probeFiles: ["probes.csv"])
         let file = h.path("probes.csv")
         try Self.append("ts,service,ok,latency_ms,error\n" + Self.rows("pop3", from: 600, count: 40), to: file)
         try h.append(500)
-        try h.start()
-        try h.waitForLines(500)
-        try Self.waitForProbeLines(h, 40)
+        try await h.start()
+        try await h.waitForLines(500)
+        try await Self.waitForProbeLines(h, 40)
         // Appended while it runs; killed before or after the checkpoint that covers them: read again, or not, never twice.
         try Self.append(Self.rows("pop3", from: 560, count: 30), to: file)
-        usleep(150_000)
-        try h.kill9()
+        try await pause(milliseconds: 150)
+        try await h.kill9()
         try Self.append(Self.rows("pop3", from: 530, count: 20, bad: 5), to: file)
         // The restart resumes inside the CSV file: the header comes from the file's first line.
-        try h.start()
-        try Self.waitForProbeLines(h, 90)
+        try await h.start()
+        try await Self.waitForProbeLines(h, 90)
         // Rotated: the new file has its own header; the rest of the old one is finished first.
         try Self.append(Self.rows("pop3", from: 510, count: 10), to: file)
         try FileManager.default.moveItem(atPath: file, toPath: file + ".1")
         try Self.append("ts,service,ok,latency_ms,error\n" + Self.rows("pop3", from: 500, count: 25), to: file)
-        try Self.waitForProbeLines(h, 125)
-        #expect(try h.stop() == 0, "\(h.stderr())")
+        try await Self.waitForProbeLines(h, 125)
+        #expect(try await h.stop() == 0, "\(h.stderr())")
 
         let counters = try h.counters()
         #expect(counters["probe_file_lines"] == 125)
@@ -76,14 +76,14 @@ import Glibc
         try h.expectExactlyOnce()
     }
 
-    @Test func probeServiceStoresResultsAndTakesNewTargetsOnReload() throws {
+    @Test func probeServiceStoresResultsAndTakesNewTargetsOnReload() async throws {
         let closed = try Self.closedPort()
         let h = try TailHarness(extraConfig: """
             probes:
               - { service: smtp-in, host: 127.0.0.1, port: \(closed), interval: 1s, timeout: 2s }
             """)
-        try h.start()
-        let port = try h.httpPort()
+        try await h.start()
+        let port = try await h.httpPort()
         let config = try String(contentsOfFile: h.config, encoding: .utf8)
         try (config + "\n  - { service: http, url: \"http://127.0.0.1:\(port)/healthz\", interval: 1s, timeout: 2s }\n")
             .write(toFile: h.config, atomically: true, encoding: .utf8)
@@ -95,9 +95,9 @@ import Glibc
             series = data.series.mapValues { $0.tests.map(\.ok) }
             if series["http"]?.count ?? 0 >= 2, series["smtp-in"]?.count ?? 0 >= 3 { break }
             h.keepNotifying()
-            usleep(200_000)
+            try await pause(milliseconds: 200)
         }
-        #expect(try h.stop() == 0, "\(h.stderr())")
+        #expect(try await h.stop() == 0, "\(h.stderr())")
         let data = try StateStore(readingFrom: h.store).probeData()
         let smtp = try #require(data.series["smtp-in"]?.tests, "\(h.stderr())")
         let http = try #require(data.series["http"]?.tests, "the reloaded target was never tested\n\(h.stderr())")
