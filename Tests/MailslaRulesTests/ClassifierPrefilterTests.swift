@@ -80,7 +80,7 @@ import Testing
         #expect(skipped == 0)
         #expect(matches > 2_000)
         #expect(filtered > 1_000) // it does reject lines
-        #expect(rules.prefilters.filter { !$0.always.isEmpty || !$0.adaptive.isEmpty }.count > rules.rules.count / 2)
+        #expect(rules.prefilters.filter { !$0.groups.isEmpty }.count > rules.rules.count / 2)
     }
 
     /// The message of a syslog line: what follows the first "]: " or, without a pid, the tag's ": ".

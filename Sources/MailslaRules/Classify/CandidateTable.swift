@@ -38,14 +38,6 @@ final class CandidateTable {
     private(set) var programCapacity = 0
     /// Room for one event's captures.
     let scratch: UnsafeMutablePointer<Capture>
-    /// Per rule, for its adaptive literal tests: runs and rejections in the current
-    /// window, and how many lines to let through untested before trying them again.
-    private let filterRuns: UnsafeMutablePointer<Int>
-    private let filterRejects: UnsafeMutablePointer<Int>
-    private let filterPause: UnsafeMutablePointer<Int>
-    /// Runs per decision, and lines a test that rejected too little sits out.
-    static let filterWindow = 256
-    static let filterPauseLength = 16_384
 
     init(ruleCount: Int, maxCaptures: Int) {
         self.ruleCount = ruleCount
@@ -54,12 +46,7 @@ final class CandidateTable {
         tries = .allocate(capacity: ruleCount)
         hits = .allocate(capacity: ruleCount)
         limitHits = .allocate(capacity: ruleCount)
-        filterRuns = .allocate(capacity: ruleCount)
-        filterRejects = .allocate(capacity: ruleCount)
-        filterPause = .allocate(capacity: ruleCount)
-        for counts in [tries, hits, limitHits, filterRuns, filterRejects, filterPause] {
-            counts.initialize(repeating: 0, count: ruleCount)
-        }
+        for counts in [tries, hits, limitHits] { counts.initialize(repeating: 0, count: ruleCount) }
         classified = .allocate(capacity: 0)
         unmatched = .allocate(capacity: 0)
         scratch = .allocate(capacity: max(1, maxCaptures))
@@ -68,9 +55,7 @@ final class CandidateTable {
     deinit {
         slots.deallocate()
         pool.deallocate()
-        for counts in [tries, hits, limitHits, filterRuns, filterRejects, filterPause, classified, unmatched] {
-            counts.deallocate()
-        }
+        for counts in [tries, hits, limitHits, classified, unmatched] { counts.deallocate() }
         scratch.deallocate()
     }
 
@@ -114,29 +99,6 @@ final class CandidateTable {
         slots[index] = poolCount << 32 | candidates.count
         defer { poolCount += candidates.count }
         return (poolCount, candidates.count)
-    }
-
-    /// Whether to run `rule`'s adaptive literal tests on this line. They cost a `memchr`
-    /// or more; they pay where they reject at least one line in six (a failed PCRE2 call
-    /// costs several hundred instructions), so a test that rejected less in its last
-    /// window sits out `filterPauseLength` lines, then gets another window. Either way
-    /// the result is the same: the tests only skip calls that would fail.
-    @inline(__always)
-    func shouldFilter(_ rule: Int) -> Bool {
-        if filterPause[rule] == 0 { return true }
-        filterPause[rule] &-= 1
-        return false
-    }
-
-    @inline(__always)
-    func recordFilter(_ rule: Int, rejected: Bool) {
-        filterRuns[rule] &+= 1
-        if rejected { filterRejects[rule] &+= 1 }
-        if filterRuns[rule] == Self.filterWindow {
-            if filterRejects[rule] &* 6 < Self.filterWindow { filterPause[rule] = Self.filterPauseLength }
-            filterRuns[rule] = 0
-            filterRejects[rule] = 0
-        }
     }
 
     /// Makes room for per-program counts of `symbol`.

@@ -90,12 +90,7 @@ public struct Classifier {
             next += 1
             let ruleIndex = candidate.pointee.rule
             let prefilter = candidate.pointee.prefilter
-            if !prefilter.always.isEmpty && !LiteralPrefilter.passes(prefilter.always, message, length) { continue }
-            if !prefilter.adaptive.isEmpty && table.shouldFilter(ruleIndex) {
-                let passes = LiteralPrefilter.passes(prefilter.adaptive, message, length)
-                table.recordFilter(ruleIndex, rejected: !passes)
-                if !passes { continue }
-            }
+            if !prefilter.groups.isEmpty && !prefilter.passes(message, length) { continue }
             table.tries[ruleIndex] &+= 1
             let result = timing ? timedMatch(candidate.pointee, message, length)
                                 : matcher.match(code: candidate.pointee.code, jit: candidate.pointee.jit, message, length)

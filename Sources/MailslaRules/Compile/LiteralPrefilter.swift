@@ -39,20 +39,17 @@ struct LiteralProbe {
 
 /// The literal tests of one rule: every group must find one of its literals.
 /// Each group is exact (a message without any of its literals cannot match), so
-/// a test only ever skips PCRE2 calls that would have failed.
-///
-/// `always` holds the rule's `requires:` list and literals at fixed offsets (one
-/// comparison each); `adaptive` holds literals to look for anywhere in the line,
-/// which cost a `memchr` or more and only pay where the rule often fails, so the
-/// classifier runs them while they keep rejecting lines (`CandidateTable`).
+/// the test only ever skips PCRE2 calls that would have failed, and the counts of
+/// PCRE2 runs stay a function of the lines alone.
 struct LiteralPrefilter {
     typealias Groups = UnsafeBufferPointer<UnsafeBufferPointer<LiteralProbe>>
-    let always: Groups
-    let adaptive: Groups
+    /// The rule's `requires:` list, then literals at fixed offsets (one comparison each),
+    /// then literals anywhere in the line.
+    let groups: Groups
 
     /// Whether the message has one literal of every group.
     @inline(__always)
-    static func passes(_ groups: Groups, _ message: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    func passes(_ message: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         for group in groups {
             var found = false
             for probe in group where probe.occurs(in: message, length) {
@@ -64,25 +61,17 @@ struct LiteralPrefilter {
         return true
     }
 
-    /// Both kinds of test.
-    func passes(_ message: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        Self.passes(always, message, length) && Self.passes(adaptive, message, length)
-    }
-
     init(required: [PatternSyntax.Requirement], derived: [PatternSyntax.Requirement], rarity: ByteRarity) {
         let fixed = derived.filter { $0.allSatisfy { $0.offset != nil } }
-        always = Self.copy(required + fixed, rarity: rarity)
-        adaptive = Self.copy(derived.filter { $0.contains { $0.offset == nil } }, rarity: rarity)
+        groups = Self.copy(required + fixed + derived.filter { $0.contains { $0.offset == nil } }, rarity: rarity)
     }
 
     func deallocate() {
-        for groups in [always, adaptive] {
-            for group in groups {
-                for probe in group { probe.bytes.deallocate() }
-                group.deallocate()
-            }
-            groups.deallocate()
+        for group in groups {
+            for probe in group { probe.bytes.deallocate() }
+            group.deallocate()
         }
+        groups.deallocate()
     }
 
     /// Copies `groups` into memory the prefilter owns.
