@@ -69,7 +69,7 @@ public final class PatternMatcher {
     /// The match data's offset vector: fixed for the match data's life, so fetched once.
     let ovector: UnsafeMutablePointer<Int>
     /// What the offset vector holds for a group that took no part in the match.
-    static let unset = shim_pcre2_unset()
+    static var unset: Int { shim_pcre2_unset() }  // computed: a stored static costs a swift_once per match
 
     public enum Result { case match, noMatch, limit }
 
