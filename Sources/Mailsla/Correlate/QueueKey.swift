@@ -24,3 +24,23 @@ struct QueueKey: Hashable {
         self = s.withUTF8 { QueueKey(host: host, bytes: $0) }
     }
 }
+
+/// A message-id on one host: the key the correlator links a filter's re-injected copy by.
+struct MessageIDKey: Hashable {
+    let host: Symbol
+    let id: String
+
+    /// The form snapshots store (`"<host> <message-id>"`), so their bytes and order stay as they were.
+    var stored: String { "\(host.raw) \(id)" }
+
+    init(host: Symbol, id: String) {
+        self.host = host
+        self.id = id
+    }
+
+    init?(stored: String) {
+        guard let space = stored.firstIndex(of: " "), let raw = UInt32(stored[..<space]) else { return nil }
+        host = Symbol(raw: raw)
+        id = String(stored[stored.index(after: space)...])
+    }
+}
