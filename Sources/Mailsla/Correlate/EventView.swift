@@ -60,6 +60,45 @@ struct EventView {
         return string(capture)
     }
 
+    /// A decimal field (`delay=0.45`) as `Double(text)` reads it. Plain `digits[.digits]` of at most
+    /// 15 digits is computed here, exactly as that conversion rounds (the digits and the power of
+    /// ten are exact doubles and one division rounds once); anything else goes through the string.
+    func decimal(_ field: UInt16?) -> Double? {
+        guard let capture = capture(field) else { return nil }
+        let b = bytes(capture)
+        var mantissa: UInt64 = 0, digits = 0, fraction = -1
+        for byte in b {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + UInt64(byte - 48)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else if byte == UInt8(ascii: "."), fraction < 0, digits > 0 {
+                fraction = 0
+            } else {
+                return Double(String(decoding: b, as: UTF8.self))
+            }
+            if digits > 15 { return Double(String(decoding: b, as: UTF8.self)) }
+        }
+        guard digits > 0, fraction != 0 else { return Double(String(decoding: b, as: UTF8.self)) }
+        return fraction < 0 ? Double(mantissa) : Double(mantissa) / Self.powersOfTen[fraction]
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { n in (0..<n).reduce(1.0) { p, _ in p * 10 } }
+
+    /// An integer field (`size=1234`) as `Int(text)` reads it: plain digits (at most 18) here, anything else
+    /// through the string.
+    func integer(_ field: UInt16?) -> Int? {
+        guard let capture = capture(field) else { return nil }
+        let b = bytes(capture)
+        guard !b.isEmpty, b.count <= 18 else { return Int(String(decoding: b, as: UTF8.self)) }
+        var value = 0
+        for byte in b {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return Int(String(decoding: b, as: UTF8.self)) }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
     /// `delays=a/b/c/d` as four numbers, when captured.
     func delays(_ field: UInt16?) -> (Double, Double, Double, Double)? {
         guard let capture = capture(field) else { return nil }

@@ -125,7 +125,7 @@ public final class FlowCorrelator {
         case .queued:
             guard let hop = hop(e, host, at: t) else { return }
             if let sender = e.text(vocabulary.sender) { hop.sender = sender }
-            if let size = e.text(vocabulary.size).flatMap({ Int($0) }) { hop.size = size }
+            if let size = e.integer(vocabulary.size) { hop.size = size }
         case .delivery:
             guard let hop = hop(e, host, at: t) else { return }
             delivery(hop, e, record: record, at: t)
@@ -188,9 +188,12 @@ public final class FlowCorrelator {
         let relay = e.text(vocabulary.relay) ?? e.text(vocabulary.relayHost)
         let localRelay = relayIsLocal || e.capture(vocabulary.relaySocket) != nil || agent.kind.isLocalDelivery
             || relay == "local"
+        // The reason's label is only ever read for a deferral (`deferralsByReason`): the map's
+        // patterns run for those, not for every `sent` reply.
         let attempt = DeliveryAttempt(time: t, status: status, relay: relay, dsn: e.text(vocabulary.dsn),
-                                      delaySeconds: e.text(vocabulary.delay).flatMap(Double.init),
-                                      reason: e.label(vocabulary.reason), agent: agent.name, localRelay: localRelay)
+                                      delaySeconds: e.decimal(vocabulary.delay),
+                                      reason: status == "deferred" ? e.label(vocabulary.reason) : nil,
+                                      agent: agent.name, localRelay: localRelay)
         if status == "deferred" {
             hop.deferredOnce = true
             if !hop.message.inDeferredQueue {
@@ -225,8 +228,8 @@ public final class FlowCorrelator {
     private func filterVerdict(_ e: EventView, record: LogRecord, at t: Int64) {
         let engine = daemon(record.program).name
         var original: Hop?
-        if let qid = e.text(vocabulary.queueID) {
-            original = hops[QueueKey(host: record.host, text: qid)]
+        if let qid = e.capture(vocabulary.queueID) {
+            original = hops[textKey(e, qid, record.host)]
         } else if let mid = e.text(vocabulary.messageID) {
             original = inFilterByMessageID[MessageIDKey(host: record.host, id: mid)] ?? nil
         }
@@ -240,9 +243,9 @@ public final class FlowCorrelator {
             || ASCII.equalsIgnoringCase(action, "rejected") {
             message.filterBlocked = true
         }
-        if let newID = e.text(vocabulary.newQueueID) {
-            let key = QueueKey(host: record.host, text: newID)
-            let child = hops[key] ?? startHop(key, newID, at: t)
+        if let newID = e.capture(vocabulary.newQueueID) {
+            let key = textKey(e, newID, record.host)
+            let child = hops[key] ?? startHop(key, e.string(newID), at: t)
             link(child: child, to: original, at: t, definitive: true)
         }
     }
@@ -262,6 +265,13 @@ public final class FlowCorrelator {
     private func key(_ e: EventView, _ host: Symbol) -> (QueueKey, Capture)? {
         guard let field = vocabulary.queueID, let capture = e.capture(field) else { return nil }
         return (QueueKey(host: host, bytes: e.bytes(capture)), capture)
+    }
+
+    /// A captured queue id's key as `QueueKey(host:text:)` of its text would make it, without the text
+    /// (ASCII needs no repair, so its bytes are the text's).
+    private func textKey(_ e: EventView, _ capture: Capture, _ host: Symbol) -> QueueKey {
+        let b = e.bytes(capture)
+        return FieldBytes.isASCII(b) ? QueueKey(host: host, bytes: b) : QueueKey(host: host, text: e.string(capture))
     }
 
     /// The live hop of the event's queue id; creates one (a message whose start was not in the input) if asked.

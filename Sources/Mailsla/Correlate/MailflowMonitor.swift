@@ -48,27 +48,33 @@ public struct MailflowMonitor {
     public mutating func consume(_ batch: RecordBatch, _ events: EventBatch, rules: RuleSet) {
         let faults = faults
         batch.bytes.withUnsafeBufferPointer { bytes in
-            for event in events.events {
-                let isFault = Int(event.kind) < faults.count && faults[Int(event.kind)]
-                guard isFault || event.kind == deliveryKind else { continue }
-                let record = batch.records[Int(event.record)]
-                guard record.time != LogRecord.noTime else { continue }
-                if isFault {
-                    buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
-                    continue
-                }
-                // Read on the captured bytes: no string per delivery (FieldBytes answers as the strings would).
-                func value(_ field: UInt16?) -> UnsafeBufferPointer<UInt8>? {
-                    guard let field, let c = events.capture(field, of: event) else { return nil }
-                    return UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)])
-                }
-                let local = value(relaySocketField) != nil || value(relayIPField).map(FieldBytes.isLoopback) ?? false
-                    || value(relayField).map(Self.isMailboxRelay) ?? false
-                guard local, let status = value(statusField) else { continue }
-                if FieldBytes.equals(status, "sent") {
-                    buckets[bucketStart(record.time), default: Bucket()].delivered += 1
-                } else if FieldBytes.equals(status, "deferred") {
-                    buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
+            events.captures.withUnsafeBufferPointer { captures in
+                for event in events.events {
+                    let isFault = Int(event.kind) < faults.count && faults[Int(event.kind)]
+                    guard isFault || event.kind == deliveryKind else { continue }
+                    let record = batch.records[Int(event.record)]
+                    guard record.time != LogRecord.noTime else { continue }
+                    if isFault {
+                        buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
+                        continue
+                    }
+                    // Read on the captured bytes: no string per delivery (FieldBytes answers as the strings would).
+                    func value(_ field: UInt16?) -> UnsafeBufferPointer<UInt8>? {
+                        guard let field else { return nil }
+                        for c in captures[Int(event.firstCapture)..<Int(event.firstCapture) + Int(event.captureCount)]
+                        where c.field == field {
+                            return UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)])
+                        }
+                        return nil
+                    }
+                    let local = value(relaySocketField) != nil || value(relayIPField).map(FieldBytes.isLoopback) ?? false
+                        || value(relayField).map(Self.isMailboxRelay) ?? false
+                    guard local, let status = value(statusField) else { continue }
+                    if FieldBytes.equals(status, "sent") {
+                        buckets[bucketStart(record.time), default: Bucket()].delivered += 1
+                    } else if FieldBytes.equals(status, "deferred") {
+                        buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
+                    }
                 }
             }
         }
@@ -82,8 +88,8 @@ public struct MailflowMonitor {
 
     /// Lost messages count against the interval in which they were handed to the filter.
     public mutating func account(_ records: [MessageRecord]) {
-        for record in records where record.status == .lost {
-            buckets[bucketStart(record.received), default: Bucket()].lost += 1
+        for i in records.indices where records[i].status == .lost {
+            buckets[bucketStart(records[i].received), default: Bucket()].lost += 1
         }
     }
 
