@@ -53,8 +53,8 @@ let package = Package(
         .target(
             name: "MailslaTail",
             dependencies: [
-                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", "MailslaServe", "MailslaStore",
-                "CSystemd",
+                "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaProbe", "MailslaRules", "MailslaSLA", "MailslaServe",
+                "MailslaStore", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

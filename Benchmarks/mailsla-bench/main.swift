@@ -93,13 +93,15 @@ enum Stage: String, CaseIterable {
     /// The pipeline's snapshot at the end of the log (before `finish`, as a checkpoint sees it):
     /// its size, and the medians of encoding it and of restoring it into a fresh pipeline.
     case snapshot
+    /// The shipped pack against 64 KiB hostile lines (`rules bench`'s check): the worst line's cost.
+    case pathological
 
     var input: String {
         switch self {
         case .read, .frame, .parse, .count, .classify, .correlate, .pipeline, .snapshot: "log"
         case .gzip: "gzip"
         case .journal, .journalCount: "journal"
-        case .generate: "none"
+        case .generate, .pathological: "none"
         }
     }
 }
@@ -128,6 +130,8 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
         return work
     case .snapshot:
         fail("the snapshot stage is measured by measureSnapshot")
+    case .pathological:
+        fail("the pathological stage is measured by measurePathological")
     case .classify, .correlate, .pipeline:
         let text = try TextInput.open(.file(args.log!))
         var framer = LineFramer(blockSize: 1 << 20)
@@ -274,6 +278,28 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
+/// Runs the pack's pathological-line checks (each line through one rule, and through every
+/// rule of its program as replay does) and prints the slowest line of each, in milliseconds.
+func measurePathological(_ args: Arguments) throws {
+    let rules = try RuleSet(directory: args.rules)
+    let perRule = PathologicalCheck.run(rules: rules)
+    let perLine = PathologicalLines.run(rules: rules)
+    let worstRule = perRule.max { $0.nanoseconds < $1.nanoseconds }
+    let worstLine = perLine.worst
+    if args.tsv {
+        // No lines: the table shows the worst line's seconds in the time columns, no rate.
+        let rule = Double(worstRule?.nanoseconds ?? 0) / 1e9, line = Double(worstLine?.nanoseconds ?? 0) / 1e9
+        print("pathological-worst-rule\t0\t0\t\(rule)\t\(rule)")
+        print("pathological-worst-line\t0\t0\t\(line)\t\(line)")
+    } else {
+        print(String(format: "pathological (rule)  worst %.3f ms  ", Double(worstRule?.nanoseconds ?? 0) / 1e6)
+              + "\(worstRule?.id ?? "-") on \(worstRule?.worstSubject ?? "-")")
+        print(String(format: "pathological (line)  worst %.3f ms  ", Double(worstLine?.nanoseconds ?? 0) / 1e6)
+              + "\(worstLine?.rule ?? "-") on \(worstLine?.program ?? "-") \(worstLine?.shape ?? "-"); "
+              + "\(perLine.overTarget) of \(perLine.lines) lines over 1 ms, \(perLine.limitHits) limit hits")
+    }
+}
+
 let args = Arguments(CommandLine.arguments)
 var stages = Stage.allCases.filter { stage in
     switch stage.input {
@@ -292,6 +318,10 @@ for stage in stages {
     do {
         if stage == .snapshot {
             try measureSnapshot(args)
+            continue
+        }
+        if stage == .pathological {
+            try measurePathological(args)
             continue
         }
         var work = try run(stage, args)  // warm-up: page cache, symbol tables, allocator

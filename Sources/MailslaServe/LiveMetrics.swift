@@ -66,6 +66,9 @@ public struct LiveMetrics: Sendable, Equatable {
 
     /// Seconds since the last checkpoint was committed; nil before the first.
     public var checkpointAgeSeconds: Double?
+    /// The last checkpoint's snapshot size, and the interval it set (`tail.checkpoint_max_rate`).
+    public var checkpointSnapshotBytes: Int?
+    public var checkpointIntervalSeconds: Double?
 
     /// An empty value (no pipeline yet): what /metrics shows before the engine's first publish.
     public init(version: String, sources: [SourceStatus] = []) {

@@ -94,6 +94,14 @@ public struct MetricsExporter: Sendable {
         if let age = m.checkpointAgeSeconds {
             gauge("mailsla_checkpoint_age_seconds", "Seconds since the last checkpoint was committed.", [:], age)
         }
+        if let bytes = m.checkpointSnapshotBytes {
+            gauge("mailsla_checkpoint_snapshot_bytes", "Size of the pipeline state the last checkpoint wrote.", [:], Double(bytes))
+        }
+        if let seconds = m.checkpointIntervalSeconds {
+            gauge("mailsla_checkpoint_interval_seconds",
+                  "Seconds between checkpoints: tail.checkpoint_interval, longer when the state is large (tail.checkpoint_max_rate).",
+                  [:], seconds)
+        }
     }
 
     private mutating func counter(_ name: String, _ help: String, _ labels: [String: String], _ value: Int) {

@@ -14,6 +14,8 @@ public struct Checkpoint: Sendable {
     public var version: String
     /// Every followed file's position: the stored set is replaced by this one.
     public var files: [StoredFilePosition] = []
+    /// Every followed probe result file's position (`sources.probes`): the stored set is replaced by this one.
+    public var probeFiles: [StoredFilePosition] = []
     /// Journal cursors by source name: the last entry each journal source handed out.
     public var journalCursors: [String: String] = [:]
     /// Flow counts of the lines since the previous checkpoint, added to the stored minutes.
@@ -111,5 +113,6 @@ public struct StoredState: Sendable {
     /// How many checkpoints this store has taken.
     public var sequence: Int64
     public var files: [StoredFilePosition]
+    public var probeFiles: [StoredFilePosition] = []
     public var journalCursors: [String: String]
 }

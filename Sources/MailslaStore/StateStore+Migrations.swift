@@ -92,6 +92,10 @@ extension StateStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-27 probe file positions") { db in
+            // Followed probe result files (`sources.probes`) keep their positions beside the log files'.
+            try db.execute(sql: "ALTER TABLE file_position ADD COLUMN kind TEXT NOT NULL DEFAULT 'log'")
+        }
         return migrator
     }
 }

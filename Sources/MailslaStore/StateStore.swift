@@ -107,10 +107,12 @@ public final class StateStore {
             """, arguments: [Data(c.snapshot), c.time, c.version])
         try db.execute(sql: "DELETE FROM file_position")
         let file = try db.cachedStatement(sql: """
-            INSERT INTO file_position (seq, path, device, inode, fingerprint, fingerprint_length, offset) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO file_position (seq, kind, path, device, inode, fingerprint, fingerprint_length, offset)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (seq, p) in c.files.enumerated() {
-            try file.execute(arguments: [seq, p.path, Int64(bitPattern: p.device), Int64(bitPattern: p.inode),
+        let kinds = c.files.map { ("log", $0) } + c.probeFiles.map { ("probes", $0) }
+        for (seq, (kind, p)) in kinds.enumerated() {
+            try file.execute(arguments: [seq, kind, p.path, Int64(bitPattern: p.device), Int64(bitPattern: p.inode),
                                          Int64(bitPattern: p.fingerprint), p.fingerprintLength, p.offset])
         }
         let cursor = try db.cachedStatement(sql: "INSERT OR REPLACE INTO journal_cursor (source, cursor) VALUES (?, ?)")
@@ -183,16 +185,17 @@ public final class StateStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, written_at, version, sequence FROM checkpoint WHERE id = 1") else {
                     return nil
                 }
-                let files = try Row.fetchAll(db, sql: """
-                    SELECT path, device, inode, fingerprint, fingerprint_length, offset FROM file_position ORDER BY seq
-                    """).map { r in
-                    StoredFilePosition(path: r[0], device: UInt64(bitPattern: r[1]), inode: UInt64(bitPattern: r[2]),
-                                       fingerprint: UInt64(bitPattern: r[3]), fingerprintLength: r[4], offset: r[5])
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT kind, path, device, inode, fingerprint, fingerprint_length, offset FROM file_position ORDER BY seq
+                    """).map { r -> (String, StoredFilePosition) in
+                    (r[0], StoredFilePosition(path: r[1], device: UInt64(bitPattern: r[2]), inode: UInt64(bitPattern: r[3]),
+                                              fingerprint: UInt64(bitPattern: r[4]), fingerprintLength: r[5], offset: r[6]))
                 }
+                let files = rows.filter { $0.0 == "log" }.map(\.1)
                 var cursors: [String: String] = [:]
                 for r in try Row.fetchAll(db, sql: "SELECT source, cursor FROM journal_cursor") { cursors[r[0]] = r[1] }
                 return StoredState(snapshot: [UInt8](row[0] as Data), time: row[1], version: row[2], sequence: row[3],
-                                   files: files, journalCursors: cursors)
+                                   files: files, probeFiles: rows.filter { $0.0 == "probes" }.map(\.1), journalCursors: cursors)
             }
         } catch {
             throw StoreError(path: path, message: "cannot read the last checkpoint: \(error)")

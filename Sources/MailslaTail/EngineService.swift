@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailslaProbe
 import MailslaServe
 import MailslaStore
 import ServiceLifecycle
@@ -20,10 +21,13 @@ public struct EngineService: Service {
     public let notifier: SystemdNotifier
     public let version: String
     public let board: StatusBoard
+    /// Shown every finished message, for the `mailflow` probes that confirm delivery from the logs.
+    public let tracker: MailflowProbeTracker?
 
     public init(plan: TailPlan, storePath: String, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String,
-                board: StatusBoard) {
+                board: StatusBoard, tracker: MailflowProbeTracker? = nil) {
         self.board = board
+        self.tracker = tracker
         self.plan = plan
         self.storePath = storePath
         self.control = control
@@ -37,12 +41,12 @@ public struct EngineService: Service {
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
-                    let (plan, path, logger, notifier, version, board) = (plan, storePath, logger, notifier, version, board)
+                    let (plan, path, logger, notifier, version, board, tracker) = (plan, storePath, logger, notifier, version, board, tracker)
                     let thread = Thread {
                         do {
                             let store = try StateStore(path: path)
                             let engine = TailEngine(plan: plan, store: store, control: control, logger: logger,
-                                                    notifier: notifier, version: version, board: board)
+                                                    notifier: notifier, version: version, board: board, tracker: tracker)
                             try engine.run()
                             control.set(.stopped)
                             done.resume()

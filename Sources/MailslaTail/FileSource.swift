@@ -26,13 +26,9 @@ final class FileSource: LiveSource {
     init(patterns: [String], resume: [StoredFilePosition], start: TailSettings.Start, maxLineLength: Int,
          symbols: SymbolTable, timeZone: TimeZone, logger: Logger) {
         self.logger = logger
-        let positions = resume.map {
-            FollowPosition(path: $0.path, identity: FileIdentity(device: $0.device, inode: $0.inode, fingerprint: $0.fingerprint,
-                                                                 fingerprintLength: $0.fingerprintLength), offset: $0.offset)
-        }
         // A first start from a time reads the files whole: their lines have no index by time.
         let newFiles: FollowStart = start == .end ? .end : .beginning
-        follower = FileFollower(patterns: patterns, resume: positions, newFilesStart: newFiles, maxLineLength: maxLineLength)
+        follower = FileFollower(patterns: patterns, resume: resume.map(\.followPosition), newFilesStart: newFiles, maxLineLength: maxLineLength)
         framer = LineFramer(maxLineLength: maxLineLength)
         self.timeZone = timeZone
         parser = SyslogParser(symbols: symbols, options: ParseOptions(timeZone: timeZone), years: YearTracker(Self.anchorNow(timeZone)))
@@ -85,11 +81,7 @@ final class FileSource: LiveSource {
     }
 
     func save(into checkpoint: inout Checkpoint) {
-        checkpoint.files = follower.positions.map {
-            StoredFilePosition(path: $0.path, device: $0.identity.device, inode: $0.identity.inode,
-                               fingerprint: $0.identity.fingerprint, fingerprintLength: $0.identity.fingerprintLength,
-                               offset: $0.offset)
-        }
+        checkpoint.files = follower.positions.map(StoredFilePosition.init)
     }
 }
 

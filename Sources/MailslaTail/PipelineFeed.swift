@@ -1,10 +1,14 @@
 import Mailsla
 import MailslaCore
+import MailslaProbe
 import MailslaRules
 
 /// The pipeline as the sources see it: every batch goes through
 /// `Pipeline.process`, and what the checkpoint stores per minute (the flow,
-/// rejections) is tallied on the way. Owned by the engine thread.
+/// rejections) is tallied on the way, and finished messages are shown to the
+/// `mailflow` probes waiting for theirs (`MailflowProbeTracker`, Sendable and
+/// behind its own lock: the one hand-over from the engine thread to the prober).
+/// Owned by the engine thread.
 final class PipelineFeed {
     /// Finished messages land here through the pipeline's message sink.
     final class FlowTally {
@@ -13,16 +17,19 @@ final class PipelineFeed {
 
     private(set) var pipeline: Pipeline
     let tally: FlowTally
+    let tracker: MailflowProbeTracker?
 
-    init(plan: TailPlan) {
+    init(plan: TailPlan, tracker: MailflowProbeTracker?) {
         tally = FlowTally()
-        pipeline = Self.makePipeline(plan, symbols: SymbolTable(), tally: tally)
+        self.tracker = tracker
+        pipeline = Self.makePipeline(plan, symbols: SymbolTable(), tally: tally, tracker: tracker)
     }
 
-    static func makePipeline(_ plan: TailPlan, symbols: SymbolTable, tally: FlowTally) -> Pipeline {
+    static func makePipeline(_ plan: TailPlan, symbols: SymbolTable, tally: FlowTally, tracker: MailflowProbeTracker?) -> Pipeline {
         Pipeline(symbols: symbols, rules: plan.rules, flow: plan.configuration.flow, detection: plan.configuration.detection,
                  messageSink: { records in
                      for record in records { tally.minutes.count(record) }
+                     tracker?.observe(records)
                  })
     }
 
@@ -57,7 +64,7 @@ final class PipelineFeed {
     /// Switches to new rules and settings, carrying the whole state over through a snapshot.
     /// Throws (keeping the current pipeline) when the snapshot does not load into the new one.
     func reload(_ plan: TailPlan) throws -> SnapshotDrops {
-        let next = Self.makePipeline(plan, symbols: SymbolTable(), tally: tally)
+        let next = Self.makePipeline(plan, symbols: SymbolTable(), tally: tally, tracker: tracker)
         try next.restore(pipeline.snapshot())
         pipeline = next
         return next.restoreDrops

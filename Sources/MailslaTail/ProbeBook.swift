@@ -17,7 +17,10 @@ struct ProbeBook {
         }
     }
 
-    mutating func accept(_ results: [StoredProbeResult]) {
+    /// Takes the results not held yet; returns how many.
+    @discardableResult
+    mutating func accept(_ results: [StoredProbeResult]) -> Int {
+        var accepted = 0
         for result in results {
             if tests[result.service]?[result.test.time] != nil {
                 duplicates += 1
@@ -25,7 +28,9 @@ struct ProbeBook {
             }
             tests[result.service, default: [:]][result.test.time] = result.test
             pending.append(result)
+            accepted += 1
         }
+        return accepted
     }
 
     /// Hands the pending results to a checkpoint.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mailsla
 import MailslaCore
+import MailslaProbe
 import MailslaSLA
 import MailslaServe
 import MailslaStore
@@ -38,10 +39,18 @@ final class TailEngine {
     /// Episodes as the store has them, by key.
     var storedEpisodes: [String: StoredEpisode] = [:]
     var lastCheckpoint = 0.0
+    /// Seconds until the next checkpoint: `checkpoint_interval`, stretched so snapshots are written at no more
+    /// than `checkpoint_max_rate` (set from each checkpoint's snapshot size).
+    var checkpointEvery = 0.0
+    /// The size of the last checkpoint's snapshot, for /metrics.
+    var snapshotBytes: Int?
     /// Whether the last checkpoint attempt failed (logged once until one succeeds).
     var checkpointFailing = false
     /// Probe results for the SLA figures and incidents.
     var probes = ProbeBook(stored: ProbeData())
+    /// The probe result files of `sources.probes`, when there are any, and what was read from them this run.
+    var probeFiles: ProbeFileSource?
+    var probeFileTotals: [String: Int] = [:]
     /// When incidents of the month so far were last evaluated (monotonic seconds).
     var lastIncidents = -Double.infinity
     /// Incidents are re-evaluated at most this often (an SLA evaluation of the month).
@@ -49,16 +58,24 @@ final class TailEngine {
     /// When the last checkpoint was committed (monotonic seconds), for `mailsla_checkpoint_age_seconds`.
     var lastCommitted: Double?
     var lastPublish = -Double.infinity
+    var lastRelease = -Double.infinity
+    /// Finished messages past their grace period are looked for this often when the sources are caught up.
+    static let releaseInterval = 1.0
     var lastPage = -Double.infinity
     /// The status page last rendered, and the SLA figures it computed for the metrics.
     var page: StatusPage?
     let started = TailEngine.now()
-    /// Metrics are published this often; the status page (an SLA evaluation and an HTML render) less often.
+    /// Metrics are published this often when nothing was read, and at most every `promptPublishInterval`
+    /// after new lines, so a line shows on /metrics well within a second (`scripts/latency`); the status
+    /// page (an SLA evaluation and an HTML render) less often.
     static let publishInterval = 1.0
+    static let promptPublishInterval = 0.1
+    /// Lines read at the last publish: new ones make the next publish prompt.
+    var linesAtPublish = -1
     static let pageInterval = 10.0
 
     init(plan: TailPlan, store: StateStore, control: EngineControl, logger: Logger, notifier: SystemdNotifier, version: String,
-         board: StatusBoard) {
+         board: StatusBoard, tracker: MailflowProbeTracker?) {
         self.plan = plan
         self.board = board
         self.store = store
@@ -66,7 +83,7 @@ final class TailEngine {
         self.logger = logger
         self.notifier = notifier
         self.version = version
-        feed = PipelineFeed(plan: plan)
+        feed = PipelineFeed(plan: plan, tracker: tracker)
     }
 
     var settings: TailSettings { plan.configuration.tail }
@@ -91,8 +108,10 @@ final class TailEngine {
         }
         probes = ProbeBook(stored: try store.probeData())
         sources = try makeSources(files: stored?.files ?? [], cursors: stored?.journalCursors ?? [:], firstStart: stored == nil)
-        storedTotals = feed.totals()
+        probeFiles = makeProbeFiles(stored?.probeFiles ?? [])
+        storedTotals = totals()
         lastCheckpoint = Self.now()
+        checkpointEvery = settings.checkpointInterval
         control.set(.running)
         notifier.ready()
         try loop()
@@ -113,17 +132,27 @@ final class TailEngine {
                     statuses[index].lagSeconds = max(0, Date().timeIntervalSince1970 - Double(feed.pipeline.counters.lastTime) / 1e6)
                 }
             }
+            if let probeFiles, try probeFiles.read(into: &probes, totals: &probeFileTotals) { more = true }
             drainProbeInbox()
             let now = Self.now()
-            if now - lastCheckpoint >= settings.checkpointInterval { try checkpoint() }
-            if now - lastPublish >= Self.publishInterval { publish(now: now) }
+            if now - lastCheckpoint >= checkpointEvery { try checkpoint() }
+            let news = feed.pipeline.counters.lines != linesAtPublish
+            if now - lastPublish >= (news ? Self.promptPublishInterval : Self.publishInterval) { publish(now: now) }
             if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval {
                 notifier.watchdog()
                 lastWatchdog = now
             }
+            // Caught up with every source: finished messages due by the wall clock go out now
+            // (flow counts, mail-flow probes) rather than at the correlator's next periodic sweep.
+            if !more, now - lastRelease >= Self.releaseInterval {
+                try feed.pipeline.releaseFinishedMessages(asOf: Int64(Date().timeIntervalSince1970 * 1e6))
+                lastRelease = now
+            }
             if !more {
-                let untilCheckpoint = settings.checkpointInterval - (Self.now() - lastCheckpoint)
-                wait(seconds: max(0.001, min(0.25, untilCheckpoint)))
+                let untilCheckpoint = checkpointEvery - (Self.now() - lastCheckpoint)
+                let untilPublish = feed.pipeline.counters.lines != linesAtPublish
+                    ? Self.promptPublishInterval - (Self.now() - lastPublish) : 0.25
+                wait(seconds: max(0.001, min(0.25, untilCheckpoint, untilPublish)))
             }
         }
     }
@@ -134,9 +163,12 @@ final class TailEngine {
         // The last checkpoint runs after the server stopped: what it accepted until then is stored too.
         drainProbeInbox()
         var c = Checkpoint(snapshot: feed.pipeline.snapshot(), time: Int64(Date().timeIntervalSince1970 * 1e6), version: version)
+        snapshotBytes = c.snapshot.count
+        checkpointEvery = max(settings.checkpointInterval, Double(c.snapshot.count) / settings.checkpointBytesPerSecond)
         for source in sources { source.save(into: &c) }
+        probeFiles?.save(into: &c)
         c.flow = feed.takeMinutes()
-        let totals = feed.totals()
+        let totals = totals()
         for (name, value) in totals {
             let delta = value - (storedTotals[name] ?? 0)
             if delta != 0 { c.counterDeltas[name] = delta }
@@ -175,10 +207,15 @@ final class TailEngine {
         }
     }
 
+    /// The named totals a checkpoint stores as deltas: the pipeline's and the probe files'.
+    private func totals() -> [String: Int] {
+        feed.totals().merging(probeFileTotals) { $1 }
+    }
+
     /// Takes the probe results the server (POST /probes) and the prober put in the board's inbox.
     private func drainProbeInbox() {
         let inbox = board.takeProbeResults()
-        if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: "inbox") }) }
+        if !inbox.isEmpty { probes.accept(inbox.map { StoredProbeResult(service: $0.service, test: $0.test, source: $0.source) }) }
     }
 
     /// Hands the board what /metrics and the status page show. The page is rendered every
@@ -192,10 +229,13 @@ final class TailEngine {
                                      timeZone: config.timeZone, timeZoneName: config.timeZoneName, elapsedSeconds: now - started)
             lastPage = now
         }
-        let metrics = LiveMetrics(pipeline: feed.pipeline, sources: statuses, checkpointAge: lastCommitted.map { now - $0 },
+        var metrics = LiveMetrics(pipeline: feed.pipeline, sources: statuses, checkpointAge: lastCommitted.map { now - $0 },
                                   sla: page?.sla, services: LiveMetrics.serviceNames(config.sla), version: version)
+        metrics.checkpointSnapshotBytes = snapshotBytes
+        metrics.checkpointIntervalSeconds = snapshotBytes == nil ? nil : checkpointEvery  // set by a checkpoint
         board.publish(metrics, html: lastPage == now ? page?.html : nil)
         lastPublish = now
+        linesAtPublish = feed.pipeline.counters.lines
     }
 
     /// The incidents of the month so far, with the same `Agreement` as the reports.
@@ -214,6 +254,7 @@ final class TailEngine {
     /// settings and loaded from a snapshot of the old one; sources are rebuilt from their
     /// positions when they changed. On failure the old plan stays.
     private func apply(_ next: TailPlan) throws {
+        let previous = plan
         do {
             let drops = try feed.reload(next)
             if next.sourcesDiffer(from: plan) {
@@ -223,6 +264,11 @@ final class TailEngine {
                 sources = try makeSources(files: positions.files, cursors: positions.journalCursors, firstStart: false)
             } else {
                 plan = next
+            }
+            if next.configuration.probes != previous.configuration.probes {
+                var positions = Checkpoint(snapshot: [], time: 0, version: version)
+                probeFiles?.save(into: &positions)
+                probeFiles = makeProbeFiles(positions.probeFiles)
             }
             logger.notice("reloaded configuration and rules", metadata: [
                 "rules": "\(next.rules.rules.count)", "dropped_rules": "\(drops.rules.joined(separator: ","))",
@@ -254,9 +300,16 @@ final class TailEngine {
         return made
     }
 
+    /// The follower of `sources.probes`, resuming from stored positions; nil without probe files.
+    func makeProbeFiles(_ positions: [StoredFilePosition]) -> ProbeFileSource? {
+        let paths = plan.configuration.probes
+        guard !paths.isEmpty else { return nil }
+        return ProbeFileSource(paths: paths, resume: positions, maxLineLength: settings.maxLineLength, logger: logger)
+    }
+
     /// Sleeps until a source's descriptor is readable or `seconds` passed.
     private func wait(seconds: Double) {
-        var fds = sources.compactMap { $0.pollDescriptor }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var fds = (sources.map(\.pollDescriptor) + [probeFiles?.pollDescriptor]).compactMap { $0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let timeout = Int32((seconds * 1000).rounded(.up))
         if fds.isEmpty {
             usleep(UInt32(timeout) * 1000)

@@ -49,8 +49,13 @@ import Testing
     @Test func healthzFollowsTheEnginesPublishing() async throws {
         let server = try await RunningServer.start(staleAfter: .seconds(3))
         let starting = try await server.request("GET", "/healthz")
-        server.board.publish(LiveMetrics(version: "test"))
-        let fresh = try await server.request("GET", "/healthz")
+        // A request right after a publish is answered 200; a machine so busy that the answer came after the
+        // bound says "stale", so the pair is tried again (a few times) rather than failing on the clock.
+        var fresh = starting
+        for _ in 0..<5 where fresh.status != 200 {
+            server.board.publish(LiveMetrics(version: "test"))
+            fresh = try await server.request("GET", "/healthz")
+        }
         // Without another publish the answer turns to 503 once the bound has passed.
         var stale = fresh
         // The bound is generous so a request slowed by a busy machine still sees a fresh publish.
@@ -81,6 +86,7 @@ import Testing
         }
         let noneProbe = try await server.request("POST", "/probes", body: Data())
         let goodProbe = try await server.request("POST", "/probes", headers: good, body: Data())
+        server.board.publish(LiveMetrics(version: "test"))   // fresh, however long the requests above took
         let health = try await server.request("GET", "/healthz")
         let unknown = try await server.request("GET", "/nope")
         let scrape = try Exposition(try await server.request("GET", "/metrics", headers: good).text)

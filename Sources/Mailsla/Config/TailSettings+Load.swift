@@ -1,11 +1,13 @@
+import Foundation
 import MailslaRules
 import MailslaSLA
 import Yams
 
 extension TailSettings {
-    static let keys: Set<String> = ["checkpoint_interval", "start", "journal", "max_line"]
+    static let keys: Set<String> = ["checkpoint_interval", "checkpoint_max_rate", "start", "journal", "max_line"]
 
-    /// Reads `tail:`: `checkpoint_interval` (`2s`, or seconds as a number), `start`
+    /// Reads `tail:`: `checkpoint_interval` (`2s`, or seconds as a number), `checkpoint_max_rate`
+    /// (snapshot bytes per second: a number, or `256KiB`, `1MiB`), `start`
     /// (`end`, `beginning`, or an RFC 3339 time), `journal` (`local`, `{directory: D}`
     /// or `{namespace: N}`) and `max_line` (bytes). Keys left out keep their defaults.
     init(_ node: Node, _ r: YAMLReader) throws {
@@ -24,6 +26,13 @@ extension TailSettings {
             guard checkpointInterval >= 0.05, checkpointInterval <= 3600 else {
                 throw r.fail(n, "tail.checkpoint_interval must be between 0.05 s and 1 h")
             }
+        }
+        if let n = m["checkpoint_max_rate"] {
+            let text = try r.string(n, "tail.checkpoint_max_rate")
+            guard let bytes = Self.byteCount(text), bytes >= 1024 else {
+                throw r.fail(n, "tail.checkpoint_max_rate: '\(text)' is not a byte rate of at least 1KiB (e.g. 256KiB, 1MiB, 300000)")
+            }
+            checkpointBytesPerSecond = Double(bytes)
         }
         if let n = m["start"] {
             let text = try r.string(n, "tail.start")
@@ -53,5 +62,15 @@ extension TailSettings {
             guard let value = n.int, value >= 64 else { throw r.fail(n, "tail.max_line must be a whole number ≥ 64") }
             maxLineLength = value
         }
+    }
+
+    /// `300000`, `256KiB`, `1MiB` (an optional `/s` after it) as a number of bytes.
+    static func byteCount(_ text: String) -> Int? {
+        var t = Substring(text.trimmingCharacters(in: .whitespaces))
+        if t.hasSuffix("/s") { t = t.dropLast(2) }
+        for (suffix, factor) in [("KiB", 1024), ("MiB", 1024 * 1024), ("GiB", 1024 * 1024 * 1024)] where t.hasSuffix(suffix) {
+            return Int(t.dropLast(suffix.count)).flatMap { $0.multipliedReportingOverflow(by: factor).overflow ? nil : $0 * factor }
+        }
+        return Int(t)
     }
 }

@@ -20,6 +20,10 @@ public struct TailSettings: Sendable, Equatable {
 
     /// Seconds between checkpoints; a shutdown writes one too.
     public var checkpointInterval: Double = 2
+    /// The most snapshot bytes per second checkpoints may write: a large open state (a deferred queue of
+    /// 30,000 messages makes a 16 MB snapshot) stretches the interval instead of writing 8 MB/s for months.
+    /// A longer interval costs nothing in exactness: after `kill -9` the lines since are read again.
+    public var checkpointBytesPerSecond: Double = 256 * 1024
     public var start: Start = .end
     public var journal: Journal?
     /// Lines (and journal messages) longer than this are cut and counted.

@@ -84,6 +84,15 @@ public final class FlowCorrelator {
         sweep(final: true)
     }
 
+    /// Writes out the finished messages whose grace period has passed by `time` (UTC
+    /// microseconds, or the last event's time if later), without waiting for the periodic
+    /// sweep every 4,096 events: a quiet live source can take hours to bring that many, and
+    /// `mailsla tail` (its flow counts, the `mailflow` probe) wants a message once it is due.
+    /// Call it only when every line logged before `time` has been read. Replay never calls it.
+    public func release(asOf time: Int64) {
+        sweep(final: false, graceNow: max(now, time))
+    }
+
     // MARK: events
 
     private func handle(_ kind: FlowVocabulary.Kind, _ e: EventView, record: LogRecord) {
@@ -356,7 +365,8 @@ public final class FlowCorrelator {
     }
 
     /// Writes out finished messages past their grace period, finds lost ones, evicts stale state.
-    private func sweep(final: Bool) {
+    private func sweep(final: Bool, graceNow: Int64? = nil) {
+        let graceNow = graceNow ?? now
         var kept: [FlowMessage] = []
         kept.reserveCapacity(openMessages)
         for message in open[openHead...] where !message.finished {
@@ -364,7 +374,7 @@ public final class FlowCorrelator {
                 emit(message, final: true)
                 continue
             }
-            if let done = message.doneAt, now - done >= settings.graceSeconds * 1_000_000 {
+            if let done = message.doneAt, graceNow - done >= settings.graceSeconds * 1_000_000 {
                 emit(message, final: false)
                 continue
             }

@@ -27,6 +27,12 @@ final class FlowStage {
         try emit(correlator.drain())
     }
 
+    /// Writes out the finished messages due by `time` (`FlowCorrelator.release(asOf:)`).
+    func release(asOf time: Int64) throws {
+        correlator.release(asOf: time)
+        try emit(correlator.drain())
+    }
+
     private func emit(_ finished: [MessageRecord]) throws {
         guard !finished.isEmpty else { return }
         mailflow.account(finished)

@@ -76,6 +76,14 @@ public final class Pipeline {
         }
     }
 
+    /// Hands the message sink the finished messages whose grace period has passed by `time`
+    /// (UTC microseconds), for live sources that have been read up to now
+    /// (`FlowCorrelator.release(asOf:)`). On the caller's thread: not after `runFlowConcurrently`.
+    public func releaseFinishedMessages(asOf time: Int64) throws {
+        precondition(worker == nil, "releaseFinishedMessages runs the flow stage on the caller's thread")
+        try flow?.release(asOf: time)
+    }
+
     /// Adds what the framer and parser counted for a text source.
     public func addFraming(_ framing: FramingCounters, malformed: MalformedCounts) {
         counters.framing += framing

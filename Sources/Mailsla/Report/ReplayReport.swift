@@ -154,9 +154,13 @@ public struct ReplayReport {
     func inputText() -> String {
         let seconds = max(result.elapsedSeconds, 1e-9)
         var out = "mailsla replay: \(result.sources.count) source(s), \(group(counters.lines)) lines"
-        out += String(format: " in %.3f s (%@ lines/s", result.elapsedSeconds, group(Int(Double(counters.lines) / seconds)))
-        // Journal entries are not read as bytes: a byte rate is shown only for text input.
-        out += result.bytesRead > 0 ? String(format: ", %.1f MB/s)\n", Double(result.bytesRead) / seconds / 1e6) : ")\n"
+        if result.elapsedSeconds > 0 {
+            out += String(format: " in %.3f s (%@ lines/s", result.elapsedSeconds, group(Int(Double(counters.lines) / seconds)))
+            // Journal entries are not read as bytes: a byte rate is shown only for text input.
+            out += result.bytesRead > 0 ? String(format: ", %.1f MB/s)\n", Double(result.bytesRead) / seconds / 1e6) : ")\n"
+        } else {
+            out += " (no timing: a report from stored state)\n"
+        }
         out += "  parsed      \(group(counters.parsed))\n"
         let reasons = MalformedReason.allCases.filter { counters.malformed[$0] > 0 }
             .map { "\($0) \(group(counters.malformed[$0]))" }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Mailsla
+import MailslaProbe
 import MailslaSLA
 import MailslaServe
 import MailslaTail
@@ -56,16 +57,18 @@ struct TailCommand: AsyncParsableCommand {
         let control = EngineControl()
         let notifier = SystemdNotifier()
         let board = StatusBoard(version: Self.version)
+        let tracker = MailflowProbeTracker()
         let engine = EngineService(plan: plan, storePath: plan.configuration.store!, control: control,
-                                   logger: logger, notifier: notifier, version: Self.version, board: board)
+                                   logger: logger, notifier: notifier, version: Self.version, board: board, tracker: tracker)
         let server = StatusServer(settings: plan.configuration.listen, board: board, logger: logger)
-        let reload = ReloadService(control: control, logger: logger, notifier: notifier, load: load)
-        // Shutdown runs in reverse order: reload first, then the server (no more probe results accepted),
-        // the engine last (its last checkpoint stores what the server accepted).
-        // The probe scheduler (MailslaProbe) goes after the server: it too feeds `board`.
+        let probes = ProbeService(targets: plan.configuration.probeTargets, board: board, tracker: tracker, logger: logger)
+        let reload = ReloadService(control: control, logger: logger, notifier: notifier, probes: probes, load: load)
+        // Shutdown runs in reverse order: reload first, then the prober and the server (no more probe
+        // results), the engine last (its last checkpoint stores what they handed over).
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: probes),
             .init(service: reload),
         ]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -22,7 +22,9 @@ public struct ProbeScheduler: Sendable {
     }
 
     /// Runs until the surrounding task is cancelled, then waits for the tests in flight
-    /// (each bounded by its time-out) and hands their results to the sink too.
+    /// (each bounded by its time-out) and hands their results to the sink too, except a
+    /// failure that came after the cancellation: a test cut short by the end of the run
+    /// says nothing about the server, and a false failure would make a false incident.
     public func run() async {
         await withDiscardingTaskGroup { group in
             for target in targets {
@@ -65,7 +67,10 @@ public struct ProbeScheduler: Sendable {
                     do { try await Task.sleep(for: .microseconds(wait)) } catch { return }
                 }
                 let at = tick
-                group.addTask { self.sink(await self.prober.probe(target, at: at)) }
+                group.addTask {
+                    let outcome = await self.prober.probe(target, at: at)
+                    if outcome.ok || !Task.isCancelled { self.sink(outcome) }
+                }
                 tick += step
                 // After a suspension (or a stalled machine) instants already past are skipped,
                 // not run late under a wrong timestamp: the SLA engine reports the gap as no data.

@@ -15,25 +15,15 @@ public struct Classifier {
     public internal(set) var counters: ClassifierCounters
     /// Measure time per rule (for `rules bench`); off on the hot path.
     public var timing = false
-    /// Candidate lists by program symbol × 257 + first byte (256: empty message).
-    private var dispatch: [[Candidate]?] = []
-
-    /// What the inner loop needs of a rule, without reference counting: the compiled
-    /// pattern's raw handle (the rule set keeps it alive) and the rule's index.
-    struct Candidate {
-        let rule: Int
-        let code: OpaquePointer
-        let jit: Bool
-        let kind: UInt16
-        /// The message must contain one of these before PCRE2 runs (empty: no prefilter).
-        let requires: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>
-    }
+    /// Candidate lists, per-line counters and capture scratch in raw memory.
+    let table: CandidateTable
 
     public init(rules: RuleSet, symbols: SymbolTable) {
         self.rules = rules
         self.symbols = symbols
         matcher = PatternMatcher(maxCaptures: rules.maxCaptures)
         counters = ClassifierCounters(ruleCount: rules.rules.count)
+        table = CandidateTable(ruleCount: rules.rules.count, maxCaptures: rules.captureSlots.map(\.count).max() ?? 0)
     }
 
     /// Starts counting the shapes of unmatched messages (for `rules coverage`),
@@ -43,40 +33,29 @@ public struct Classifier {
     }
 
     /// The rules a line of `program` starting with `lead` (nil: an empty message) is tried
-    /// against: the program's rules whose pattern can start with that byte, in order.
-    /// Computed once per program and first byte, so the loop below never visits a rule
-    /// the first byte already rules out.
+    /// against: the program's rules whose pattern can start with that byte, in order, as a
+    /// range of `table.pool`. Computed once per program and first byte, so the loop below
+    /// never visits a rule the first byte already rules out.
     @inline(__always)
-    mutating func candidates(_ program: Symbol, lead: UInt8?) -> [Candidate] {
+    func candidates(_ program: Symbol, lead: UInt8?) -> (start: Int, count: Int) {
         let index = Int(program.raw) &* 257 &+ (lead.map(Int.init) ?? 256)
-        if index < dispatch.count, let known = dispatch[index] { return known }
+        if let known = table.list(index) { return known }
         return computeCandidates(program, lead: lead, index: index)
     }
 
-    private mutating func computeCandidates(_ program: Symbol, lead: UInt8?, index: Int) -> [Candidate] {
-        if index >= dispatch.count { dispatch += Array(repeating: nil, count: index + 1 - dispatch.count + 257 * 4) }
-        let all = program == .none ? [] : rules.ruleIndices(forProgram: symbols.name(program))
+    private func computeCandidates(_ program: Symbol, lead: UInt8?, index: Int) -> (start: Int, count: Int) {
+        let all = program == .none ? [] : table.ruleIndices(program) { rules.ruleIndices(forProgram: symbols.name(program)) }
         let list = all.filter { lead == nil || rules.firstBytes[$0].contains(lead!) }.map {
-            Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit, kind: rules.rules[$0].kind,
-                      requires: rules.requiredLiterals[$0])
+            CandidateTable.Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit,
+                                     kind: rules.rules[$0].kind, prefilter: rules.prefilters[$0], captures: rules.captureSlots[$0])
         }
-        dispatch[index] = list
-        return list
+        return table.store(list, at: index)
     }
 
-    /// Whether `literal` occurs in the message: `memchr` for its first byte, then `memcmp`.
-    @inline(__always)
+    /// Whether `literal` occurs in the message.
     static func find(_ literal: UnsafeBufferPointer<UInt8>, in message: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        let n = literal.count
-        guard n > 0, n <= length, let first = literal.first, let needle = literal.baseAddress else { return n == 0 }
-        var start = 0
-        while start + n <= length {
-            guard let hit = memchr(message + start, Int32(first), length - n - start + 1) else { return false }
-            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - message
-            if memcmp(message + at, needle, n) == 0 { return true }
-            start = at + 1
-        }
-        return false
+        guard let bytes = literal.baseAddress, !literal.isEmpty else { return literal.isEmpty }
+        return LiteralProbe(bytes: bytes, count: literal.count, offset: -1, anchor: 0).occurs(in: message, length)
     }
 
     /// Classifies every record of `batch`, appending to `events`.
@@ -84,57 +63,78 @@ public struct Classifier {
         events.removeAll()
         batch.bytes.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else { return }
-            for (index, record) in batch.records.enumerated() {
-                let message = base + Int(record.messageStart)
-                let length = Int(record.messageEnd - record.messageStart)
-                if let event = classify(record: Int32(index), program: record.program, message: message, length: length,
-                                        offset: record.messageStart, captures: &events.captures) {
-                    events.events.append(event)
+            batch.records.withUnsafeBufferPointer { records in
+                for index in records.indices {
+                    let record = records[index]
+                    let message = base + Int(record.messageStart)
+                    let length = Int(record.messageEnd - record.messageStart)
+                    if let event = classify(record: Int32(index), program: record.program, message: message, length: length,
+                                            offset: record.messageStart, captures: &events.captures) {
+                        events.events.append(event)
+                    }
                 }
             }
         }
+        table.fold(into: &counters)
     }
 
     @inline(__always)
     mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32,
                            captures: inout [Capture]) -> ClassifiedEvent? {
-        for candidate in candidates(program, lead: length > 0 ? message[0] : nil) {
-            let ruleIndex = candidate.rule
-            if !candidate.requires.isEmpty && !candidate.requires.contains(where: { Self.find($0, in: message, length) }) {
-                continue
-            }
-            counters.tries[ruleIndex] += 1
-            let result: PatternMatcher.Result
-            if timing {
-                var t0 = timespec(), t1 = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &t0)
-                result = matcher.match(code: candidate.code, jit: candidate.jit, message, length)
-                clock_gettime(CLOCK_MONOTONIC, &t1)
-                counters.nanoseconds[ruleIndex] += UInt64((t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec))
-            } else {
-                result = matcher.match(code: candidate.code, jit: candidate.jit, message, length)
-            }
+        let table = self.table
+        let (start, count) = candidates(program, lead: length > 0 ? message[0] : nil)
+        var next = table.pool + start
+        let end = next + count
+        while next < end {
+            let candidate = next
+            next += 1
+            let ruleIndex = candidate.pointee.rule
+            let prefilter = candidate.pointee.prefilter
+            if !prefilter.groups.isEmpty && !prefilter.passes(message, length) { continue }
+            table.tries[ruleIndex] &+= 1
+            let result = timing ? timedMatch(candidate.pointee, message, length)
+                                : matcher.match(code: candidate.pointee.code, jit: candidate.pointee.jit, message, length)
             switch result {
             case .noMatch: continue
             case .limit:
-                counters.limitHits[ruleIndex] += 1
+                table.limitHits[ruleIndex] &+= 1
                 continue
             case .match:
-                counters.hits[ruleIndex] += 1
-                counters.classified += 1
-                counters.countClassified(program)
-                let first = Int32(captures.count)
-                for (group, field) in rules.captureLists[ruleIndex] {
-                    if let (s, e) = matcher.range(group) {
-                        captures.append(Capture(field: field, start: offset + Int32(s), end: offset + Int32(e)))
-                    }
+                table.hits[ruleIndex] &+= 1
+                let symbol = Int(program.raw)
+                table.ensureProgram(symbol)
+                table.classified[symbol] &+= 1
+                // Offsets fit: a message is part of a batch whose offsets are Int32.
+                var n = 0
+                let ovector = matcher.ovector
+                for slot in candidate.pointee.captures {
+                    let s = ovector[2 &* slot.group]
+                    if s == PatternMatcher.unset { continue }
+                    table.scratch[n] = Capture(field: slot.field, start: offset &+ Int32(truncatingIfNeeded: s),
+                                               end: offset &+ Int32(truncatingIfNeeded: ovector[2 &* slot.group &+ 1]))
+                    n &+= 1
                 }
-                return ClassifiedEvent(record: record, rule: UInt16(ruleIndex), kind: candidate.kind, firstCapture: first,
-                                       captureCount: UInt16(Int32(captures.count) - first))
+                let first = Int32(captures.count)
+                captures.append(contentsOf: UnsafeBufferPointer(start: table.scratch, count: n))
+                return ClassifiedEvent(record: record, rule: UInt16(ruleIndex), kind: candidate.pointee.kind,
+                                       firstCapture: first, captureCount: UInt16(n))
             }
         }
-        counters.countUnmatched(program)
+        let symbol = Int(program.raw)
+        table.ensureProgram(symbol)
+        table.unmatched[symbol] &+= 1
         counters.unmatchedShapes?.add(program: program, message: UnsafeBufferPointer(start: message, count: length))
         return nil
+    }
+
+    /// A match with the clock read around it, for `rules bench`.
+    private mutating func timedMatch(_ candidate: CandidateTable.Candidate, _ message: UnsafePointer<UInt8>,
+                                     _ length: Int) -> PatternMatcher.Result {
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        let result = matcher.match(code: candidate.code, jit: candidate.jit, message, length)
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        counters.nanoseconds[candidate.rule] += UInt64((t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec))
+        return result
     }
 }

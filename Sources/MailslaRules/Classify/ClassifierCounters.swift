@@ -28,20 +28,22 @@ public struct ClassifierCounters: Sendable {
         nanoseconds = Array(repeating: 0, count: ruleCount)
     }
 
-    @inline(__always)
-    mutating func countClassified(_ program: Symbol) { Self.bump(&classifiedCounts, program) }
-
-    @inline(__always)
-    mutating func countUnmatched(_ program: Symbol) {
-        unmatched += 1
-        Self.bump(&unmatchedCounts, program)
+    /// Adds `count` lines of `program` that a rule matched (to the total and to the program's count).
+    mutating func countClassified(_ program: Symbol, _ count: Int) {
+        classified += count
+        Self.bump(&classifiedCounts, program, count)
     }
 
-    @inline(__always)
-    private static func bump(_ counts: inout [Int], _ symbol: Symbol) {
+    /// Adds `count` lines of `program` that no rule matched.
+    mutating func countUnmatched(_ program: Symbol, _ count: Int) {
+        unmatched += count
+        Self.bump(&unmatchedCounts, program, count)
+    }
+
+    private static func bump(_ counts: inout [Int], _ symbol: Symbol, _ count: Int) {
         let i = Int(symbol.raw)
         if i >= counts.count { counts += Array(repeating: 0, count: i + 1 - counts.count) }
-        counts[i] &+= 1
+        counts[i] &+= count
     }
 
     private static func dictionary(_ counts: [Int]) -> [Symbol: Int] {

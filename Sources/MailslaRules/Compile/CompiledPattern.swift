@@ -67,7 +67,9 @@ public final class PatternMatcher {
     let context: OpaquePointer
     let jitStack: OpaquePointer?
     /// The match data's offset vector: fixed for the match data's life, so fetched once.
-    private let ovector: UnsafeMutablePointer<Int>
+    let ovector: UnsafeMutablePointer<Int>
+    /// What the offset vector holds for a group that took no part in the match.
+    static let unset = shim_pcre2_unset()
 
     public enum Result { case match, noMatch, limit }
 
@@ -108,7 +110,7 @@ public final class PatternMatcher {
     @inline(__always)
     public func range(_ number: Int) -> (Int, Int)? {
         let start = ovector[2 * number]
-        if start == shim_pcre2_unset() { return nil }
+        if start == Self.unset { return nil }
         return (start, ovector[2 * number + 1])
     }
 }

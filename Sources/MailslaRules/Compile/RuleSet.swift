@@ -13,6 +13,12 @@ public struct CompiledRule: Sendable {
     public let fileIndex: Int
 }
 
+/// A capture group of a rule and the field it fills.
+struct CaptureSlot {
+    let group: Int
+    let field: UInt16
+}
+
 /// A reason map compiled: the first entry whose regex is found in the value gives the label.
 public struct ReasonMap: Sendable {
     public let name: String
@@ -36,9 +42,11 @@ public final class RuleSet: @unchecked Sendable {
     private let mapNames: [String?]
     /// Each rule's capture groups and fields, apart from `rules` so a match copies no whole rule.
     public let captureLists: [[(group: Int, field: UInt16)]]
-    /// Each rule's required literals (`requires:`) as raw buffers this set owns, so the
-    /// classifier's prefilter touches no reference-counted storage.
-    let requiredLiterals: [UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>]
+    /// Each rule's literal tests before PCRE2: its `requires:` list, then literals every match
+    /// of its pattern contains (`PatternSyntax.requirements`), in raw memory this set owns.
+    let prefilters: [LiteralPrefilter]
+    /// Each rule's capture groups and fields in raw memory, for the classifier's hot loop.
+    let captureSlots: [UnsafeBufferPointer<CaptureSlot>]
     /// Each rule's possible first bytes (`PatternSyntax.firstBytes`; every byte when unknown).
     let firstBytes: [ByteSet]
 
@@ -74,6 +82,7 @@ public final class RuleSet: @unchecked Sendable {
         var seen: [String: String] = [:]
         var maxCaptures = 0
         var firstBytes: [ByteSet] = []
+        var derived: [[PatternSyntax.Requirement]] = []
         for (fileIndex, file) in spec.files.enumerated() {
             var indices: [Int] = []
             let expander = PatternExpander(fileFragments: file.fragments, packFragments: spec.fragments)
@@ -129,7 +138,9 @@ public final class RuleSet: @unchecked Sendable {
                     transforms[field] = transform
                 }
                 maxCaptures = max(maxCaptures, pattern.captureCount)
-                firstBytes.append(PatternSyntax(expanded).firstBytes ?? .all)
+                let syntax = PatternSyntax(expanded)
+                firstBytes.append(syntax.firstBytes ?? .all)
+                derived.append(LiteralPrefilter.choose(syntax.requirements))
                 indices.append(rules.count)
                 rules.append(CompiledRule(id: rule.id, kind: kind, pattern: pattern, captures: captures,
                                           transforms: transforms, spec: rule, fileIndex: fileIndex))
@@ -153,22 +164,21 @@ public final class RuleSet: @unchecked Sendable {
         self.mapNames = mapNames
         captureLists = rules.map { $0.captures }
         self.firstBytes = firstBytes
-        requiredLiterals = rules.map { rule in
-            let list = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: rule.spec.requires.count)
-            for (i, literal) in rule.spec.requires.enumerated() {
-                let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: literal.utf8.count)
-                _ = bytes.initialize(from: literal.utf8)
-                list[i] = UnsafeBufferPointer(bytes)
-            }
-            return UnsafeBufferPointer(list)
+        let rarity = ByteRarity(lines: rules.flatMap { $0.spec.examples.map(\.line.text) })
+        prefilters = zip(rules, derived).map { rule, auto in
+            let explicit = rule.spec.requires.isEmpty ? [] : [rule.spec.requires.map { PatternSyntax.Literal(bytes: Array($0.utf8), offset: nil) }]
+            return LiteralPrefilter(required: explicit, derived: auto, rarity: rarity)
+        }
+        captureSlots = rules.map { rule in
+            let slots = UnsafeMutableBufferPointer<CaptureSlot>.allocate(capacity: rule.captures.count)
+            _ = slots.initialize(from: rule.captures.map { CaptureSlot(group: $0.group, field: $0.field) })
+            return UnsafeBufferPointer(slots)
         }
     }
 
     deinit {
-        for list in requiredLiterals {
-            for literal in list { literal.deallocate() }
-            list.deallocate()
-        }
+        for prefilter in prefilters { prefilter.deallocate() }
+        for slots in captureSlots { slots.deallocate() }
     }
 
     /// The map that turns `field` of `rule` into a label, if the rule has one.

@@ -89,6 +89,14 @@ struct ByteSet: Equatable, Sendable {
 
     var isEmpty: Bool { self == .empty }
 
+    /// The byte when the set holds exactly one.
+    var single: UInt8? {
+        let counts = [words.0, words.1, words.2, words.3].map(\.nonzeroBitCount)
+        guard counts.reduce(0, +) == 1, let word = counts.firstIndex(of: 1) else { return nil }
+        let bits = [words.0, words.1, words.2, words.3][word]
+        return UInt8(word * 64 + bits.trailingZeroBitCount)
+    }
+
     static func == (a: ByteSet, b: ByteSet) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }

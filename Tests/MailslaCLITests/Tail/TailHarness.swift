@@ -36,7 +36,7 @@ final class TailHarness {
         return bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
     }()
 
-    init(checkpointInterval: String = "0.2", journalNamespace: String? = nil, extraConfig: String = "") throws {
+    init(checkpointInterval: String = "0.2", journalNamespace: String? = nil, probeFiles: [String] = [], extraConfig: String = "") throws {
         dir = BinaryRunner.temporaryDirectory()
         logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -49,6 +49,7 @@ final class TailHarness {
             rules: \(BinaryRunner.packageRoot.appendingPathComponent("rules").path)
             sources:
               files: [\(logs.appendingPathComponent("mail.log").path)]
+            \(probeFiles.isEmpty ? "" : "  probes: [\(probeFiles.map { logs.appendingPathComponent($0).path }.joined(separator: ", "))]")
             \(journalNamespace == nil ? "" : "  journal_matches: [SYSLOG_IDENTIFIER=postfix/smtpd]")
             tail:
               checkpoint_interval: \(checkpointInterval)
@@ -120,7 +121,7 @@ final class TailHarness {
     /// Starts `mailsla tail` as systemd would (NOTIFY_SOCKET, WATCHDOG_USEC) and, unless told
     /// otherwise, waits for its READY=1: a signal in the first milliseconds, before any of its code
     /// runs, ends any process.
-    func start(_ extra: [String] = [], waitForReady: Bool = true) throws {
+    func start(_ extra: [String] = [], waitForReady: Bool = true) async throws {
         precondition(!isRunning)
         runs += 1
         notify.drain()
@@ -139,43 +140,49 @@ final class TailHarness {
         p.standardError = try FileHandle(forWritingTo: log)
         try p.run()
         process = p
-        if waitForReady { try waitForMessage("READY=1") }
+        if waitForReady { try await waitForMessage("READY=1") }
     }
 
     /// Waits for a message on the notification socket.
-    func waitForMessage(_ text: String, timeout: Double = 20) throws {
+    func waitForMessage(_ text: String, timeout: Double = 20) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !notify.received.contains(where: { $0.contains(text) }) {
             if Date() > deadline { throw HarnessError("no \(text) from mailsla tail within \(timeout) s\n\(stderr())") }
-            notify.receive(timeoutMs: 20)
+            keepNotifying()
+            try await pause(milliseconds: 20)
         }
     }
+
+    /// Reads what the notification socket holds, as systemd would. Call it while waiting: the kernel queues
+    /// only `net.unix.max_dgram_qlen` (often 10) datagrams, after which the engine's next WATCHDOG=1 blocks it.
+    func keepNotifying() { notify.receive(timeoutMs: 0) }
 
     /// The sd_notify messages received since the last start.
     var notifications: [String] { notify.received }
 
     /// SIGTERM, then waits for the exit; returns the exit status.
     @discardableResult
-    func stop(timeout: Double = 20) throws -> Int32 {
+    func stop(timeout: Double = 20) async throws -> Int32 {
         guard let process, process.isRunning else { return -1 }
         kill(process.processIdentifier, SIGTERM)
-        try waitForExit(process, timeout: timeout)
+        try await waitForExit(process, timeout: timeout)
         // Killed by the signal itself (not handled): reported as 128 + 15, as a shell does.
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
-    func kill9() throws {
+    func kill9() async throws {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        try waitForExit(process, timeout: 10)
+        try await waitForExit(process, timeout: 10)
         kills += 1
     }
 
-    private func waitForExit(_ process: Process, timeout: Double) throws {
+    private func waitForExit(_ process: Process, timeout: Double) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() > deadline { throw HarnessError("mailsla tail did not exit within \(timeout) s\n\(stderr())") }
-            usleep(10_000)
+            keepNotifying()
+            try await pause(milliseconds: 10)
         }
     }
 
@@ -193,7 +200,7 @@ final class TailHarness {
     }
 
     /// Waits until the store counts `lines` lines; fails at once when it counts more (a line counted twice).
-    func waitForLines(_ lines: Int, timeout: Double = 30) throws {
+    func waitForLines(_ lines: Int, timeout: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let seen = (try? counters()["lines"]) ?? nil ?? 0
@@ -203,13 +210,14 @@ final class TailHarness {
                 throw HarnessError("mailsla tail exited with \(process.terminationStatus)\n\(stderr())")
             }
             if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) lines\n\(stderr())") }
-            usleep(20_000)
+            keepNotifying()
+            try await pause(milliseconds: 20)
         }
     }
 
     /// Waits until the last checkpoint holds a position in the live file `name` (its inode): the
     /// follower has opened the file a rotation made, before the next rotation moves it away.
-    func waitForPosition(in name: String = "mail.log", timeout: Double = 20) throws {
+    func waitForPosition(in name: String = "mail.log", timeout: Double = 20) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             var info = stat()
@@ -217,18 +225,20 @@ final class TailHarness {
                let files = try? StateStore(readingFrom: store).load()?.files,
                files.contains(where: { $0.inode == UInt64(info.st_ino) }) { return }
             if Date() > deadline { throw HarnessError("no stored position in \(name) after \(timeout) s\n\(stderr())") }
-            usleep(20_000)
+            keepNotifying()
+            try await pause(milliseconds: 20)
         }
     }
 
     /// Waits until the running process has written a checkpoint after it started reading (the store's
     /// sequence grew by two: one may have been in flight when asked).
-    func waitForCheckpoints(_ count: Int64 = 2, timeout: Double = 20) throws {
+    func waitForCheckpoints(_ count: Int64 = 2, timeout: Double = 20) async throws {
         let start = (try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0
         let deadline = Date().addingTimeInterval(timeout)
         while ((try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0) < start + count {
             if Date() > deadline { throw HarnessError("no checkpoint within \(timeout) s\n\(stderr())") }
-            usleep(20_000)
+            keepNotifying()
+            try await pause(milliseconds: 20)
         }
     }
 
@@ -368,4 +378,15 @@ final class NotifySocket {
         receive(timeoutMs: 0)
         received = []
     }
+}
+
+/// Waits without holding a thread. Swift Testing runs tests on the cooperative pool, one thread per core:
+/// two tests that slept with `usleep` while a `mailsla tail` worked left none for the async tests (the
+/// HTTP servers' handlers), which then failed their deadlines on this 2-core machine.
+func pause(milliseconds: Int) async throws {
+    try await Task.sleep(for: .milliseconds(milliseconds))
+}
+
+func pause(microseconds: Int) async throws {
+    try await Task.sleep(for: .microseconds(microseconds))
 }

@@ -8,7 +8,7 @@ import Glibc
 /// `mailsla tail` following a real systemd-journald (its own namespace, PLATFORM.md §3),
 /// killed and restarted in the middle: it resumes by cursor, each entry counted once.
 @Suite(.serialized) struct TailJournaldTests {
-    @Test func aRestartResumesByCursorWithoutLossOrDuplicates() throws {
+    @Test func aRestartResumesByCursorWithoutLossOrDuplicates() async throws {
         let journald = try Journald()
         defer { journald.stop() }
         let h = try TailHarness(checkpointInterval: "0.2", journalNamespace: journald.namespace)
@@ -22,18 +22,18 @@ import Glibc
             sent += n
         }
         try send(300)
-        try h.start()
-        try h.waitForLines(300, timeout: 20)
+        try await h.start()
+        try await h.waitForLines(300, timeout: 20)
         try send(300)
-        try h.kill9()                          // somewhere in reading or checkpointing the second 300
+        try await h.kill9()                          // somewhere in reading or checkpointing the second 300
         try send(200)                          // while down
-        try h.start()
-        try h.waitForLines(800, timeout: 20)
-        #expect(try h.stop() == 0, "\(h.stderr())")
+        try await h.start()
+        try await h.waitForLines(800, timeout: 20)
+        #expect(try await h.stop() == 0, "\(h.stderr())")
         try send(100)                          // while down after a graceful stop
-        try h.start()
-        try h.waitForLines(900, timeout: 20)
-        #expect(try h.stop() == 0)
+        try await h.start()
+        try await h.waitForLines(900, timeout: 20)
+        #expect(try await h.stop() == 0)
         let c = try h.counters()
         #expect(c["journal_entries"] == 900)
         #expect(c["rule:postfix.smtpd.connect"] == 450)

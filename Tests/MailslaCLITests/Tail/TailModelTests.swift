@@ -22,24 +22,24 @@ import Testing
                                         .restart, .kill9, .kill9, .start, .start]
 
     @Test(arguments: [UInt64(11), 2026, 77])
-    func everyLineWrittenIsCountedOnce(seed: UInt64) throws {
+    func everyLineWrittenIsCountedOnce(seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
         let h = try TailHarness(checkpointInterval: "0.15")
         var log: [String] = []
         /// Rename rotations since the reader was last seen caught up (at most one: see above).
         var rotationsSinceSync = 0
         /// The reader has read every line and opened the live file (so a rotation cannot move an unopened file away).
-        func sync() throws {
-            try h.waitForLines(h.linesWritten)
-            try h.waitForPosition()
+        func sync() async throws {
+            try await h.waitForLines(h.linesWritten)
+            try await h.waitForPosition()
             rotationsSinceSync = 0
         }
         do {
             // The first start reads the live file from its beginning, not files rotated away before it:
             // the model begins once the reader has its first positions.
             try h.append(500)
-            try h.start()
-            try sync()
+            try await h.start()
+            try await sync()
             for _ in 0..<36 {
                 let op = Self.weighted.randomElement(using: &random)!
                 switch op {
@@ -50,40 +50,40 @@ import Testing
                 case .rotate:
                     if rotationsSinceSync >= 1 {
                         guard h.isRunning else { continue }
-                        try sync()
+                        try await sync()
                     }
                     try h.rotate()
                     rotationsSinceSync += 1
                     log.append("rotate")
                 case .copytruncate:
                     guard h.isRunning else { continue }
-                    try sync()
+                    try await sync()
                     try h.copytruncate()
                     log.append("copytruncate")
                 case .restart:
                     guard h.isRunning else { continue }
-                    try h.waitForMessage("READY=1")
-                    #expect(try h.stop() == 0, "\(h.stderr())")
-                    try h.start()
+                    try await h.waitForMessage("READY=1")
+                    #expect(try await h.stop() == 0, "\(h.stderr())")
+                    try await h.start()
                     log.append("restart")
                 case .kill9:
                     guard h.isRunning else { continue }
-                    if Bool.random(using: &random) { try h.waitForMessage("READY=1") }
-                    usleep(UInt32.random(in: 0...300_000, using: &random))
-                    try h.kill9()
+                    if Bool.random(using: &random) { try await h.waitForMessage("READY=1") }
+                    try await pause(microseconds: Int.random(in: 0...300_000, using: &random))
+                    try await h.kill9()
                     log.append("kill -9")
                 case .start:
                     guard !h.isRunning else { continue }
                     // Sometimes killed before it is ready: while it restores or reads its first batch.
                     let early = Bool.random(using: &random)
-                    try h.start(waitForReady: !early)
+                    try await h.start(waitForReady: !early)
                     log.append(early ? "start (no wait)" : "start")
                 }
             }
-            if !h.isRunning { try h.start() }
-            try h.waitForMessage("READY=1")
-            try sync()
-            #expect(try h.stop() == 0, "\(h.stderr())")
+            if !h.isRunning { try await h.start() }
+            try await h.waitForMessage("READY=1")
+            try await sync()
+            #expect(try await h.stop() == 0, "\(h.stderr())")
         } catch {
             Issue.record("seed \(seed), after: \(log.joined(separator: ", ")): \(error)")
             return

@@ -9,19 +9,19 @@ import Glibc
 /// probe results posted to /probes are in the state database after a
 /// graceful stop (the server stops before the engine's last checkpoint).
 @Suite(.serialized) struct TailServeTests {
-    @Test func metricsFollowTheEngineAndPostedProbesReachTheStore() throws {
+    @Test func metricsFollowTheEngineAndPostedProbesReachTheStore() async throws {
         let h = try TailHarness()
         try h.append(2000)
-        try h.start()
-        try h.waitForLines(2000)
-        let port = try h.httpPort()
+        try await h.start()
+        try await h.waitForLines(2000)
+        let port = try await h.httpPort()
         let source = "mailsla_lines_read_total{source=\"\(h.path("mail.log"))\"} 2000"
         let deadline = Date().addingTimeInterval(15)
         var metrics = ""
         // The first publish may come before the first checkpoint: wait for both.
         while !(metrics.contains(source) && metrics.contains("mailsla_checkpoint_age_seconds")), Date() < deadline {
             metrics = try http(port, "GET", "/metrics").body
-            usleep(100_000)
+            try await pause(milliseconds: 100)
         }
         #expect(metrics.contains(source), "\(metrics.prefix(2000))")
         #expect(metrics.contains("mailsla_checkpoint_age_seconds"))
@@ -37,16 +37,42 @@ import Glibc
         let posted = try http(port, "POST", "/probes", body: lines)
         #expect(posted.status == 200, "\(posted.body)")
         #expect(posted.body.contains("\"accepted\":3") || posted.body.contains("\"accepted\": 3"), "\(posted.body)")
-        #expect(try h.stop() == 0, "\(h.stderr())")
+        #expect(try await h.stop() == 0, "\(h.stderr())")
         let probes = try StateStore(readingFrom: h.store).probeData()
         #expect(probes.series["smtp-in"]?.tests.map(\.ok) == [true, false, true])
+        try h.expectExactlyOnce()
+    }
+
+    /// `tail.checkpoint_max_rate` bounds the bytes checkpoints write: with 1 KiB/s, a state of several KiB
+    /// is checkpointed every (size / 1 KiB) seconds, not every 0.2 s, and nothing is lost at the stop.
+    @Test func aLargeStateStretchesTheCheckpointInterval() async throws {
+        let h = try TailHarness()
+        try h.setCheckpointInterval("0.2\n  checkpoint_max_rate: 1KiB")
+        try h.append(2000)
+        try await h.start()
+        try await h.waitForLines(2000)
+        let port = try await h.httpPort()
+        func value(_ name: String, in text: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        var metrics = ""
+        let deadline = Date().addingTimeInterval(15)
+        while value("mailsla_checkpoint_interval_seconds", in: metrics) == nil, Date() < deadline {
+            metrics = try http(port, "GET", "/metrics").body
+            try await pause(milliseconds: 100)
+        }
+        let bytes = try #require(value("mailsla_checkpoint_snapshot_bytes", in: metrics))
+        let interval = try #require(value("mailsla_checkpoint_interval_seconds", in: metrics))
+        #expect(bytes > 4096)
+        #expect(abs(interval - bytes / 1024) < 0.001, "interval \(interval) s for \(bytes) bytes at 1 KiB/s")
+        #expect(try await h.stop() == 0, "\(h.stderr())")
         try h.expectExactlyOnce()
     }
 }
 
 extension TailHarness {
     /// The port the status server bound (the tests ask for port 0), from its log line.
-    func httpPort(timeout: Double = 15) throws -> Int {
+    func httpPort(timeout: Double = 15) async throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             for line in stderr().split(separator: "\n") where line.contains("serving /metrics") {
@@ -55,7 +81,8 @@ extension TailHarness {
                     return port
                 }
             }
-            usleep(50_000)
+            keepNotifying()
+            try await pause(milliseconds: 50)
         }
         throw HarnessError("the status server did not say where it listens\n\(stderr())")
     }
