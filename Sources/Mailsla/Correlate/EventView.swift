@@ -1,15 +1,36 @@
 import MailslaRules
 
-/// Reads one event's captures: bytes for keys, strings only for kept fields.
+/// Reads one event's captures: bytes for keys and tests, strings only for kept fields.
+///
+/// Made per event on the correlator's hot path, so it holds only pointers
+/// into the batch (valid for the batch's `withUnsafeBufferPointer` scope) and
+/// unretained references to the correlator's rule set and matcher: making and
+/// dropping one costs no reference counting.
 struct EventView {
     let event: ClassifiedEvent
-    let events: EventBatch
+    let captures: UnsafeBufferPointer<Capture>
     let bytes: UnsafeBufferPointer<UInt8>
-    let rules: RuleSet
-    let matcher: PatternMatcher
+    unowned(unsafe) let rules: RuleSet
+    unowned(unsafe) let matcher: PatternMatcher
 
+    /// The capture of `field`, if the rule captured it (the first, as `EventBatch.capture` finds it).
     @inline(__always)
-    func capture(_ field: UInt16) -> Capture? { events.capture(field, of: event) }
+    func capture(_ field: UInt16) -> Capture? {
+        var i = Int(event.firstCapture)
+        let end = i + Int(event.captureCount)
+        while i < end {
+            if captures[i].field == field { return captures[i] }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The capture of `field`, or nil when the rule set has no such field or the rule did not capture it.
+    @inline(__always)
+    func capture(_ field: UInt16?) -> Capture? {
+        guard let field else { return nil }
+        return capture(field)
+    }
 
     func bytes(_ capture: Capture) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[Int(capture.start)..<Int(capture.end)])
@@ -19,8 +40,15 @@ struct EventView {
 
     /// The field's text, or nil when the rule has no such field or did not capture it.
     func text(_ field: UInt16?) -> String? {
-        guard let field, let capture = capture(field) else { return nil }
+        guard let capture = capture(field) else { return nil }
         return string(capture)
+    }
+
+    /// The field's text, taken from `words` when it is one of them (no new string), else made.
+    func text(_ field: UInt16?, knowing words: KnownWords) -> String? {
+        guard let capture = capture(field) else { return nil }
+        let b = bytes(capture)
+        return words.string(for: b) ?? String(decoding: b, as: UTF8.self)
     }
 
     /// The field after the rule's map transform: a bounded label, never free text.
@@ -32,12 +60,63 @@ struct EventView {
         return string(capture)
     }
 
+    /// A decimal field (`delay=0.45`) as `Double(text)` reads it. Plain `digits[.digits]` of at most
+    /// 15 digits is computed here, exactly as that conversion rounds (the digits and the power of
+    /// ten are exact doubles and one division rounds once); anything else goes through the string.
+    func decimal(_ field: UInt16?) -> Double? {
+        guard let capture = capture(field) else { return nil }
+        let b = bytes(capture)
+        var mantissa: UInt64 = 0, digits = 0, fraction = -1
+        for byte in b {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + UInt64(byte - 48)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            } else if byte == UInt8(ascii: "."), fraction < 0, digits > 0 {
+                fraction = 0
+            } else {
+                return Double(String(decoding: b, as: UTF8.self))
+            }
+            if digits > 15 { return Double(String(decoding: b, as: UTF8.self)) }
+        }
+        guard digits > 0, fraction != 0 else { return Double(String(decoding: b, as: UTF8.self)) }
+        return fraction < 0 ? Double(mantissa) : Double(mantissa) / Self.powersOfTen[fraction]
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { n in (0..<n).reduce(1.0) { p, _ in p * 10 } }
+
+    /// An integer field (`size=1234`) as `Int(text)` reads it: plain digits (at most 18) here, anything else
+    /// through the string.
+    func integer(_ field: UInt16?) -> Int? {
+        guard let capture = capture(field) else { return nil }
+        let b = bytes(capture)
+        guard !b.isEmpty, b.count <= 18 else { return Int(String(decoding: b, as: UTF8.self)) }
+        var value = 0
+        for byte in b {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return Int(String(decoding: b, as: UTF8.self)) }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
     /// `delays=a/b/c/d` as four numbers, when captured.
     func delays(_ field: UInt16?) -> (Double, Double, Double, Double)? {
-        guard let field, let capture = capture(field) else { return nil }
-        // Read `a/b/c/d` straight from the bytes: no strings, no split.
-        var parts: [Double] = []
+        guard let capture = capture(field) else { return nil }
+        // Read `a/b/c/d` straight from the bytes: no strings, no split, no array.
+        var parts: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        var count = 0
         var value = 0.0, scale = 0.0, digits = 0
+        func push() -> Bool {
+            switch count {
+            case 0: parts.0 = value
+            case 1: parts.1 = value
+            case 2: parts.2 = value
+            case 3: parts.3 = value
+            default: return false
+            }
+            count += 1
+            return true
+        }
         for b in bytes(capture) {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -45,14 +124,12 @@ struct EventView {
                 digits += 1
             case UInt8(ascii: "."): scale = 0.1
             case UInt8(ascii: "/"):
-                guard digits > 0 else { return nil }
-                parts.append(value)
+                guard digits > 0, push() else { return nil }
                 value = 0; scale = 0; digits = 0
             default: return nil
             }
         }
-        guard digits > 0 else { return nil }
-        parts.append(value)
-        return parts.count == 4 ? (parts[0], parts[1], parts[2], parts[3]) : nil
+        guard digits > 0, push() else { return nil }
+        return count == 4 ? parts : nil
     }
 }

@@ -25,7 +25,8 @@ extension FlowCorrelator {
         // Only hops of held messages can be in the maps (the others' messages are gone).
         let live = hops.values.compactMap { hopIndex[ObjectIdentifier($0)] }.sorted()
         w.array(live) { $0.count($1) }
-        let links = inFilterByMessageID.sorted { $0.key < $1.key }.filter { $0.value.map { hopIndex[ObjectIdentifier($0)] != nil } ?? true }
+        let links = inFilterByMessageID.map { (key: $0.key.stored, value: $0.value) }.sorted { $0.key < $1.key }
+            .filter { $0.value.map { hopIndex[ObjectIdentifier($0)] != nil } ?? true }
         w.array(links) { w, link in
             w.string(link.key)
             w.optional(link.value.flatMap { hopIndex[ObjectIdentifier($0)] }) { $0.count($1) }
@@ -56,10 +57,12 @@ extension FlowCorrelator {
             let hop = all[try r.index(below: all.count)]
             hops[hop.key] = hop
         }
-        var links: [String: Hop?] = [:]
+        var links: [MessageIDKey: Hop?] = [:]
         for _ in 0..<(try r.count()) {
-            let key = try r.string()
-            links[key] = .some(try r.optional { all[try $0.index(below: all.count)] })
+            guard let key = MessageIDKey(stored: try r.string()) else { throw r.error("message-id link without its host") }
+            let hop = try r.optional { all[try $0.index(below: all.count)] }
+            hop?.inLinkMap = true
+            links[key] = .some(hop)
         }
         var health = FlowHealth()
         try health.restore(&r, symbols: symbols)

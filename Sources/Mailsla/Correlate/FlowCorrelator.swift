@@ -27,12 +27,14 @@ public final class FlowCorrelator {
     var ready: [MessageRecord] = []
     /// Messages still in a filter, by host and message-id, for linking the re-injected copy.
     /// A nil value means two live messages share the id: too ambiguous to link by it.
-    var inFilterByMessageID: [String: Hop?] = [:]
+    var inFilterByMessageID: [MessageIDKey: Hop?] = [:]
     var eventsSinceSweep = 0
     /// Messages deferred at least once and not finished: the deferred queue as the logs show it.
     var deferredQueue = 0
     /// The daemon part of each program symbol (`smtp` of `postfix/amavis/smtp`), computed once.
-    private var daemons: [String?] = []
+    private var daemons: [Agent?] = []
+    /// Delivery statuses, answered without making a string per delivery.
+    private let statuses = KnownWords(["sent", "deferred", "bounced", "expired"])
 
     public internal(set) var health = FlowHealth()
 
@@ -49,17 +51,20 @@ public final class FlowCorrelator {
 
     /// Feeds one classified batch.
     public func consume(_ batch: RecordBatch, _ events: EventBatch) {
+        let kinds = vocabulary.kinds
         batch.bytes.withUnsafeBufferPointer { bytes in
-            for event in events.events {
-                guard let kind = vocabulary.kinds[Int(event.kind)] else { continue }
-                let record = batch.records[Int(event.record)]
-                if record.time != LogRecord.noTime, record.time > now {
-                    now = record.time
-                    health.series.advance(to: now, deferredQueue: deferredQueue)
+            events.captures.withUnsafeBufferPointer { captures in
+                for event in events.events {
+                    guard let kind = kinds[Int(event.kind)] else { continue }
+                    let record = batch.records[Int(event.record)]
+                    if record.time != LogRecord.noTime, record.time > now {
+                        now = record.time
+                        health.series.advance(to: now, deferredQueue: deferredQueue)
+                    }
+                    let view = EventView(event: event, captures: captures, bytes: bytes, rules: rules, matcher: matcher)
+                    handle(kind, view, record: record)
+                    eventsSinceSweep += 1
                 }
-                let view = EventView(event: event, events: events, bytes: bytes, rules: rules, matcher: matcher)
-                handle(kind, view, record: record)
-                eventsSinceSweep += 1
             }
         }
         if eventsSinceSweep >= 4096 {
@@ -114,12 +119,13 @@ public final class FlowCorrelator {
             let id = e.text(vocabulary.messageID) ?? ""
             hop.messageID = id
             guard !id.isEmpty else { return }
-            let k = linkKey(host, id)
+            let k = MessageIDKey(host: host, id: id)
             if !hop.localClient {
                 if let existing = inFilterByMessageID[k], existing !== hop, existing?.ended == nil {
                     inFilterByMessageID[k] = .some(nil)
                 } else {
                     inFilterByMessageID[k] = hop
+                    hop.inLinkMap = true
                 }
             } else if hop.message.hops.count == 1, let candidate = inFilterByMessageID[k], let original = candidate,
                       original !== hop, original.ended == nil {
@@ -128,7 +134,7 @@ public final class FlowCorrelator {
         case .queued:
             guard let hop = hop(e, host, at: t) else { return }
             if let sender = e.text(vocabulary.sender) { hop.sender = sender }
-            if let size = e.text(vocabulary.size).flatMap({ Int($0) }) { hop.size = size }
+            if let size = e.integer(vocabulary.size) { hop.size = size }
         case .delivery:
             guard let hop = hop(e, host, at: t) else { return }
             delivery(hop, e, record: record, at: t)
@@ -165,20 +171,20 @@ public final class FlowCorrelator {
     }
 
     private func delivery(_ hop: Hop, _ e: EventView, record: LogRecord, at t: Int64) {
-        let status = e.text(vocabulary.status) ?? "unknown"
-        let relayIP = e.text(vocabulary.relayIP)
-        let relayHost = e.text(vocabulary.relayHost)
+        let status = e.text(vocabulary.status, knowing: statuses) ?? "unknown"
+        let relayIsLocal = settings.isLocal(e.capture(vocabulary.relayIP).map { e.bytes($0) })
         let agent = daemon(record.program)
-        let newID = e.text(vocabulary.newQueueID)
+        let newIDCapture = e.capture(vocabulary.newQueueID)
         // smtp(8) to a local address is a filter hand-off; lmtp(8) to one only when the reply names the
         // re-queued copy: Dovecot's LMTP on 127.0.0.1 answers "Saved", a mailbox delivery.
-        let toFilter = settings.isLocal(relayIP) && (agent == "smtp" || (agent == "lmtp" && newID != nil))
+        let toFilter = relayIsLocal && (agent.kind == .smtp || (agent.kind == .lmtp && newIDCapture != nil))
         if toFilter, status == "sent" {
             // A hand-off to a content filter, not a delivery: the message comes back under a new id.
             let delays = e.delays(vocabulary.delays)
             // At most a day: a corrupt delays= of many digits must not overflow the conversion.
             let seconds = min((delays?.2 ?? 0) + (delays?.3 ?? 0), 86_400)
             let start = t - Int64(seconds * 1_000_000)
+            let newID = newIDCapture.map { e.string($0) }
             hop.filterHandoffs.append((t, newID, start))
             if let newID {
                 let childKey = QueueKey(host: record.host, text: newID)
@@ -188,12 +194,15 @@ public final class FlowCorrelator {
             return
         }
         let address = e.text(vocabulary.recipient) ?? ""
-        let relay = e.text(vocabulary.relay) ?? relayHost
-        let localRelay = settings.isLocal(relayIP) || e.text(vocabulary.relaySocket) != nil
-            || ["local", "virtual", "pipe"].contains(agent) || relay == "local"
+        let relay = e.text(vocabulary.relay) ?? e.text(vocabulary.relayHost)
+        let localRelay = relayIsLocal || e.capture(vocabulary.relaySocket) != nil || agent.kind.isLocalDelivery
+            || relay == "local"
+        // The reason's label is only ever read for a deferral (`deferralsByReason`): the map's
+        // patterns run for those, not for every `sent` reply.
         let attempt = DeliveryAttempt(time: t, status: status, relay: relay, dsn: e.text(vocabulary.dsn),
-                                      delaySeconds: e.text(vocabulary.delay).flatMap(Double.init),
-                                      reason: e.label(vocabulary.reason), agent: agent, localRelay: localRelay)
+                                      delaySeconds: e.decimal(vocabulary.delay),
+                                      reason: status == "deferred" ? e.label(vocabulary.reason) : nil,
+                                      agent: agent.name, localRelay: localRelay)
         if status == "deferred" {
             hop.deferredOnce = true
             if !hop.message.inDeferredQueue {
@@ -216,7 +225,8 @@ public final class FlowCorrelator {
         }
         health.countAttempt(status: status, reason: attempt.reason)
         // local(8) forwarding (.forward, aliases to a remote address) continues the same message under a new id.
-        if let newID, status == "sent", agent == "local" {
+        if let newIDCapture, status == "sent", agent.kind == .local {
+            let newID = e.string(newIDCapture)
             let childKey = QueueKey(host: record.host, text: newID)
             let child = hops[childKey] ?? startHop(childKey, newID, at: t)
             child.forwarded = true
@@ -225,12 +235,12 @@ public final class FlowCorrelator {
     }
 
     private func filterVerdict(_ e: EventView, record: LogRecord, at t: Int64) {
-        let engine = daemon(record.program)
+        let engine = daemon(record.program).name
         var original: Hop?
-        if let qid = e.text(vocabulary.queueID) {
-            original = hops[QueueKey(host: record.host, text: qid)]
+        if let qid = e.capture(vocabulary.queueID) {
+            original = hops[textKey(e, qid, record.host)]
         } else if let mid = e.text(vocabulary.messageID) {
-            original = inFilterByMessageID[linkKey(record.host, mid)] ?? nil
+            original = inFilterByMessageID[MessageIDKey(host: record.host, id: mid)] ?? nil
         }
         guard let original else { return }
         let message = original.message!
@@ -238,31 +248,39 @@ public final class FlowCorrelator {
         message.filterEngine = engine
         if let verdict { message.filterVerdict = verdict }
         if let action = e.text(vocabulary.action),
-           ["blocked", "discarded", "rejected"].contains(where: { ASCII.equalsIgnoringCase(action, $0) }) {
+           ASCII.equalsIgnoringCase(action, "blocked") || ASCII.equalsIgnoringCase(action, "discarded")
+            || ASCII.equalsIgnoringCase(action, "rejected") {
             message.filterBlocked = true
         }
-        if let newID = e.text(vocabulary.newQueueID) {
-            let key = QueueKey(host: record.host, text: newID)
-            let child = hops[key] ?? startHop(key, newID, at: t)
+        if let newID = e.capture(vocabulary.newQueueID) {
+            let key = textKey(e, newID, record.host)
+            let child = hops[key] ?? startHop(key, e.string(newID), at: t)
             link(child: child, to: original, at: t, definitive: true)
         }
     }
 
     // MARK: state
 
-    private func daemon(_ program: Symbol) -> String {
+    private func daemon(_ program: Symbol) -> Agent {
         let i = Int(program.raw)
         if i < daemons.count, let known = daemons[i] { return known }
-        if i >= daemons.count { daemons += [String?](repeating: nil, count: i + 1 - daemons.count) }
-        let name = ProgramName(symbols.name(program)).daemon
-        daemons[i] = name
-        return name
+        if i >= daemons.count { daemons += [Agent?](repeating: nil, count: i + 1 - daemons.count) }
+        let agent = Agent(name: ProgramName(symbols.name(program)).daemon)
+        daemons[i] = agent
+        return agent
     }
 
     /// The event's queue id as a key; its text is made only when a hop is created.
     private func key(_ e: EventView, _ host: Symbol) -> (QueueKey, Capture)? {
         guard let field = vocabulary.queueID, let capture = e.capture(field) else { return nil }
         return (QueueKey(host: host, bytes: e.bytes(capture)), capture)
+    }
+
+    /// A captured queue id's key as `QueueKey(host:text:)` of its text would make it, without the text
+    /// (ASCII needs no repair, so its bytes are the text's).
+    private func textKey(_ e: EventView, _ capture: Capture, _ host: Symbol) -> QueueKey {
+        let b = e.bytes(capture)
+        return FieldBytes.isASCII(b) ? QueueKey(host: host, bytes: b) : QueueKey(host: host, text: e.string(capture))
     }
 
     /// The live hop of the event's queue id; creates one (a message whose start was not in the input) if asked.
@@ -294,8 +312,6 @@ public final class FlowCorrelator {
         if openMessages > settings.maxMessages { evictOldest() }
         return hop
     }
-
-    private func linkKey(_ host: Symbol, _ messageID: String) -> String { "\(host.raw) \(messageID)" }
 
     /// The child's queue file joins the original's message: one message, several queue files.
     ///
@@ -331,13 +347,19 @@ public final class FlowCorrelator {
         if target.doneAt != nil, child.ended == nil { target.doneAt = nil }
     }
 
+    /// Takes the hop out of the message-id map if it is still the entry there.
+    private func unlinkMessageID(_ hop: Hop) {
+        guard hop.inLinkMap else { return }
+        hop.inLinkMap = false
+        guard let mid = hop.messageID, !mid.isEmpty else { return }
+        let k = MessageIDKey(host: hop.key.host, id: mid)
+        if let entry = inFilterByMessageID[k], entry === hop { inFilterByMessageID[k] = nil }
+    }
+
     private func end(_ hop: Hop, at t: Int64) {
         hop.ended = t
         hop.lastSeen = max(hop.lastSeen, t)
-        if let mid = hop.messageID, !mid.isEmpty {
-            let k = linkKey(hop.key.host, mid)
-            if let entry = inFilterByMessageID[k], entry === hop { inFilterByMessageID[k] = nil }
-        }
+        unlinkMessageID(hop)
         let message = hop.message!
         if message.hops.allSatisfy({ $0.ended != nil }) { message.doneAt = t }
     }
@@ -382,10 +404,7 @@ public final class FlowCorrelator {
         if message.inDeferredQueue { deferredQueue -= 1 }
         for hop in message.hops {
             if hops[hop.key] === hop { hops[hop.key] = nil }
-            if let mid = hop.messageID, !mid.isEmpty, let entry = inFilterByMessageID[linkKey(hop.key.host, mid)],
-               entry === hop {
-                inFilterByMessageID[linkKey(hop.key.host, mid)] = nil
-            }
+            unlinkMessageID(hop)
         }
         guard !message.hops.isEmpty else { return }
         let record = MessageRecordBuilder(message: message, symbols: symbols, settings: settings, now: now).build()

@@ -20,9 +20,12 @@ public struct FlowHealth: Sendable {
     /// Messages deferred at least once, whatever became of them (pflogsumm's "deferred").
     public var deferredOnce = 0
     public var byHost: [Symbol: HostCounts] = [:]
-    /// End-to-end latency and filter round trip, in milliseconds.
-    public var latency = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
-    public var filterRoundTrip = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    /// End-to-end latency and filter round trip, in milliseconds. They start with the range of a
+    /// week (what `FlowSettings.maxAgeSeconds` keeps by default) rather than growing to it one
+    /// value at a time; longer values still widen them.
+    public var latency = Histogram<UInt64>(highestTrackableValue: FlowHealth.initialRangeMs, numberOfSignificantValueDigits: .three)
+    public var filterRoundTrip = Histogram<UInt64>(highestTrackableValue: FlowHealth.initialRangeMs, numberOfSignificantValueDigits: .three)
+    static let initialRangeMs: UInt64 = 7 * 86_400_000
     /// Messages whose first lines were not in the input (the log started mid-flight).
     public var partialMessages = 0
     /// Messages evicted unfinished to keep memory bounded.

@@ -1,15 +1,5 @@
-/// One delivery attempt of one recipient, as Postfix logged it.
-struct DeliveryAttempt {
-    var time: Int64
-    var status: String
-    var relay: String?
-    var dsn: String?
-    var delaySeconds: Double?
-    var reason: String?
-    /// The delivery agent (`smtp`, `lmtp`, `pipe`, `local`, …) and whether the relay is on this host.
-    var agent: String
-    var localRelay: Bool
-}
+/// One delivery attempt of one recipient (the record's attempt: records share the correlator's).
+typealias DeliveryAttempt = MessageRecord.Attempt
 
 /// A recipient of one queue file and its attempts in order.
 struct RecipientState {
@@ -46,6 +36,9 @@ final class Hop {
     var discarded = false
     var milterRejected = false
     var deferredOnce = false
+    /// Stored in the correlator's message-id map (it may have been replaced there since): only
+    /// such a hop needs the map looked up when it ends.
+    var inLinkMap = false
     unowned(unsafe) var message: FlowMessage!
 
     init(key: QueueKey, queueID: String, time: Int64) {

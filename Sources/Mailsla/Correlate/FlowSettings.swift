@@ -27,4 +27,10 @@ public struct FlowSettings: Sendable {
         guard let ip else { return false }
         return ip.hasPrefix("127.") || ip == "::1" || filterAddresses.contains(ip)
     }
+
+    /// `isLocal` of a captured address, a `String` made only for a configured filter address.
+    func isLocal(_ ip: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let ip else { return false }
+        return FieldBytes.isLoopback(ip) || (!filterAddresses.isEmpty && filterAddresses.contains(String(decoding: ip, as: UTF8.self)))
+    }
 }

@@ -13,7 +13,8 @@ import MailslaSLA
 /// fault has no test: the logs cannot tell, so the SLA engine sees no data.
 public struct MailflowMonitor {
     public let intervalSeconds: Int64
-    private let faults: Set<UInt16>
+    /// Indexed by event kind id: whether the kind is a fault of the loop.
+    private let faults: [Bool]
     private let deliveryKind: UInt16?
     private let statusField: UInt16?, relayIPField: UInt16?, relaySocketField: UInt16?, relayField: UInt16?
     var buckets: [Int64: Bucket] = [:]
@@ -27,8 +28,11 @@ public struct MailflowMonitor {
 
     public init(rules: RuleSet, intervalSeconds: Int64 = 300) {
         self.intervalSeconds = intervalSeconds
-        faults = Set(["fault.filter_unreachable", "fault.lmtp_unreachable", "fault.transport_unreachable", "fault.filter_error"]
-            .compactMap { rules.kindIndex($0) })
+        var faults = [Bool](repeating: false, count: rules.kinds.count)
+        for name in ["fault.filter_unreachable", "fault.lmtp_unreachable", "fault.transport_unreachable", "fault.filter_error"] {
+            if let kind = rules.kindIndex(name) { faults[Int(kind)] = true }
+        }
+        self.faults = faults
         deliveryKind = rules.kindIndex("flow.delivery")
         statusField = rules.fieldIndex("status")
         relayIPField = rules.fieldIndex("relay_ip")
@@ -42,37 +46,50 @@ public struct MailflowMonitor {
     }
 
     public mutating func consume(_ batch: RecordBatch, _ events: EventBatch, rules: RuleSet) {
+        let faults = faults
         batch.bytes.withUnsafeBufferPointer { bytes in
-            for event in events.events {
-                let record = batch.records[Int(event.record)]
-                guard record.time != LogRecord.noTime else { continue }
-                if faults.contains(event.kind) {
-                    buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
-                    continue
-                }
-                guard event.kind == deliveryKind else { continue }
-                func text(_ field: UInt16?) -> String? {
-                    guard let field, let c = events.capture(field, of: event) else { return nil }
-                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)]), as: UTF8.self)
-                }
-                let status = text(statusField)
-                let relayIP = text(relayIPField)
-                let local = text(relaySocketField) != nil || relayIP.map { $0.hasPrefix("127.") || $0 == "::1" } ?? false
-                    || ["dovecot", "local", "virtual"].contains(text(relayField) ?? "")
-                guard local else { continue }
-                if status == "sent" {
-                    buckets[bucketStart(record.time), default: Bucket()].delivered += 1
-                } else if status == "deferred" {
-                    buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
+            events.captures.withUnsafeBufferPointer { captures in
+                for event in events.events {
+                    let isFault = Int(event.kind) < faults.count && faults[Int(event.kind)]
+                    guard isFault || event.kind == deliveryKind else { continue }
+                    let record = batch.records[Int(event.record)]
+                    guard record.time != LogRecord.noTime else { continue }
+                    if isFault {
+                        buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
+                        continue
+                    }
+                    // Read on the captured bytes: no string per delivery (FieldBytes answers as the strings would).
+                    func value(_ field: UInt16?) -> UnsafeBufferPointer<UInt8>? {
+                        guard let field else { return nil }
+                        for c in captures[Int(event.firstCapture)..<Int(event.firstCapture) + Int(event.captureCount)]
+                        where c.field == field {
+                            return UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)])
+                        }
+                        return nil
+                    }
+                    let local = value(relaySocketField) != nil || value(relayIPField).map(FieldBytes.isLoopback) ?? false
+                        || value(relayField).map(Self.isMailboxRelay) ?? false
+                    guard local, let status = value(statusField) else { continue }
+                    if FieldBytes.equals(status, "sent") {
+                        buckets[bucketStart(record.time), default: Bucket()].delivered += 1
+                    } else if FieldBytes.equals(status, "deferred") {
+                        buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
+                    }
                 }
             }
         }
     }
 
+    /// `relay=dovecot`, `local` or `virtual`. No non-ASCII character is canonically equivalent to a
+    /// letter of these words, so byte equality is the strings' equality.
+    private static func isMailboxRelay(_ relay: UnsafeBufferPointer<UInt8>) -> Bool {
+        FieldBytes.equals(relay, "dovecot") || FieldBytes.equals(relay, "local") || FieldBytes.equals(relay, "virtual")
+    }
+
     /// Lost messages count against the interval in which they were handed to the filter.
     public mutating func account(_ records: [MessageRecord]) {
-        for record in records where record.status == .lost {
-            buckets[bucketStart(record.received), default: Bucket()].lost += 1
+        for i in records.indices where records[i].status == .lost {
+            buckets[bucketStart(records[i].received), default: Bucket()].lost += 1
         }
     }
 

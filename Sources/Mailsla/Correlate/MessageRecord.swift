@@ -12,12 +12,19 @@ public struct MessageRecord: Sendable {
         public var saslUsername: String?
     }
 
+    /// One delivery attempt of one recipient, as Postfix logged it. The correlator keeps its
+    /// attempts in this shape too, so a record shares them instead of copying each one.
     public struct Attempt: Sendable {
         public var time: Int64
         public var status: String
         public var relay: String?
         public var dsn: String?
         public var delaySeconds: Double?
+        /// The deferral reason's label, the delivery agent (`smtp`, `lmtp`, `pipe`, `local`, …)
+        /// and whether the relay is on this host: what the correlator decides with (not written).
+        var reason: String? = nil
+        var agent = ""
+        var localRelay = false
     }
 
     public struct Recipient: Sendable {

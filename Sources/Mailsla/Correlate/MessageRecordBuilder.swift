@@ -11,13 +11,21 @@ struct MessageRecordBuilder {
         let root = message.root
         let hops = message.hops
         let recipients = mergedRecipients()
-        let done = hops.allSatisfy { $0.ended != nil }
-        let status = messageStatus(recipients: recipients, done: done)
+        var done = true, expired = false, finished: Int64?
+        for hop in hops {
+            if hop.expired { expired = true }
+            if let ended = hop.ended { finished = max(finished ?? ended, ended) } else { done = false }
+        }
+        let statuses = recipients.map { recipientStatus($0, expired: expired) }
+        let status = messageStatus(statuses: statuses, recipients: recipients, expired: expired, done: done)
         let clientHop = hops.first { $0.clientIP != nil && !$0.localClient } ?? hops.first { $0.clientIP != nil }
         let client = clientHop.map { MessageRecord.Client(host: $0.clientHost, ip: $0.clientIP, saslUsername: $0.saslUsername) }
         var latency: Double?
         if status == .delivered {
-            let last = recipients.compactMap { $0.attempts.last(where: { $0.status == "sent" })?.time }.max()
+            var last: Int64?
+            for r in recipients {
+                if let sent = r.attempts.last(where: { $0.status == "sent" })?.time { last = max(last ?? sent, sent) }
+            }
             latency = last.map { max(0, Double($0 - root.firstSeen) / 1e6) }
         }
         let filter = message.filterEngine.map {
@@ -31,19 +39,40 @@ struct MessageRecordBuilder {
             queueIDs: hops.map(\.queueID), messageID: hops.lazy.compactMap(\.messageID).first,
             sender: hops.lazy.compactMap(\.sender).first, size: root.size ?? hops.lazy.compactMap(\.size).first,
             client: client, received: root.firstSeen, filter: filter,
-            recipients: recipients.map { r in
-                MessageRecord.Recipient(address: r.address, status: recipientStatus(r, expired: hops.contains { $0.expired }),
-                                        attempts: r.attempts.map {
-                                            MessageRecord.Attempt(time: $0.time, status: $0.status, relay: $0.relay, dsn: $0.dsn,
-                                                                  delaySeconds: $0.delaySeconds)
-                                        })
+            recipients: recipients.indices.map { i in
+                MessageRecord.Recipient(address: recipients[i].address, status: statuses[i], attempts: recipients[i].attempts)
             },
-            status: status, finished: done ? hops.compactMap(\.ended).max() : nil,
+            status: status, finished: done ? finished : nil,
             parent: message.parentQueueID, countsAsReceived: received, latencySeconds: latency)
     }
 
     /// Recipients across all hops (a filter hop's hand-off is not a delivery), attempts in time order.
     private func mergedRecipients() -> [RecipientState] {
+        // Usually one queue file holds every delivery (the re-injected copy): its recipients are
+        // distinct already, and their attempts need sorting only if they are not in order yet.
+        var holder: Hop?
+        for hop in message.hops where !hop.recipients.isEmpty {
+            if holder != nil { return mergedAcrossHops() }
+            holder = hop
+        }
+        guard let holder else { return [] }
+        var recipients = holder.recipients
+        for i in recipients.indices where !Self.inTimeOrder(recipients[i].attempts) {
+            recipients[i].attempts.sort { $0.time < $1.time }
+        }
+        return recipients
+    }
+
+    private static func inTimeOrder(_ attempts: [DeliveryAttempt]) -> Bool {
+        var i = 1
+        while i < attempts.count {
+            if attempts[i].time < attempts[i - 1].time { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private func mergedAcrossHops() -> [RecipientState] {
         var order: [String] = []
         var byAddress: [String: RecipientState] = [:]
         for hop in message.hops {
@@ -73,10 +102,8 @@ struct MessageRecordBuilder {
         }
     }
 
-    private func messageStatus(recipients: [RecipientState], done: Bool) -> MessageStatus {
+    private func messageStatus(statuses: [String], recipients: [RecipientState], expired: Bool, done: Bool) -> MessageStatus {
         let hops = message.hops
-        let expired = hops.contains { $0.expired }
-        let statuses = recipients.map { recipientStatus($0, expired: expired) }
         let delivered = statuses.contains("delivered")
         if hops[0].milterRejected && recipients.isEmpty { return .rejected }
         if hops.contains(where: { $0.discarded }) && !delivered { return .discarded }
@@ -102,9 +129,11 @@ struct MessageRecordBuilder {
     }
 
     private func direction(_ recipients: [RecipientState]) -> String {
-        let attempts = recipients.compactMap { $0.attempts.last }
-        let local = attempts.contains { $0.localRelay }
-        let remote = attempts.contains { !$0.localRelay }
+        var local = false, remote = false
+        for r in recipients {
+            guard let last = r.attempts.last else { continue }
+            if last.localRelay { local = true } else { remote = true }
+        }
         switch (local, remote) {
         case (true, true): return "mixed"
         case (false, true): return "outbound"
@@ -116,13 +145,42 @@ struct MessageRecordBuilder {
 
 /// How filter verdict words map to spam and virus.
 enum FlowVerdicts {
+    // Read on the verdict's bytes, a-z folded to A-Z (`ASCII.uppercased`): no string is made. None of
+    // the words has a letter that a non-ASCII character is canonically equivalent to, so comparing
+    // bytes answers what comparing the uppercased strings would.
     static func isSpam(_ verdict: String?) -> Bool {
-        guard let v = verdict.map(ASCII.uppercased) else { return false }
-        return ASCII.contains(v, "SPAM") || v == "Y" || v == "REJECT" || v == "ADD HEADER" || v == "REWRITE SUBJECT"
+        guard var v = verdict else { return false }
+        return v.withUTF8 { v in
+            contains(v, "SPAM") || equals(v, "Y") || equals(v, "REJECT") || equals(v, "ADD HEADER")
+                || equals(v, "REWRITE SUBJECT")
+        }
     }
 
     static func isVirus(_ verdict: String?) -> Bool {
-        guard let v = verdict.map(ASCII.uppercased) else { return false }
-        return ASCII.contains(v, "INFECTED") || ASCII.contains(v, "VIRUS") || v == "FOUND"
+        guard var v = verdict else { return false }
+        return v.withUTF8 { v in contains(v, "INFECTED") || contains(v, "VIRUS") || equals(v, "FOUND") }
+    }
+
+    @inline(__always)
+    private static func upper(_ b: UInt8) -> UInt8 { b >= 97 && b <= 122 ? b - 32 : b }
+
+    private static func equals(_ v: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard v.count == word.utf8CodeUnitCount else { return false }
+        for i in 0..<v.count where upper(v[i]) != word.utf8Start[i] { return false }
+        return true
+    }
+
+    private static func contains(_ v: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard n <= v.count else { return false }
+        var start = 0
+        next: while start <= v.count - n {
+            for i in 0..<n where upper(v[start + i]) != word.utf8Start[i] {
+                start += 1
+                continue next
+            }
+            return true
+        }
+        return false
     }
 }

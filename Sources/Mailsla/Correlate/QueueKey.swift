@@ -23,4 +23,31 @@ struct QueueKey: Hashable {
         var s = text
         self = s.withUTF8 { QueueKey(host: host, bytes: $0) }
     }
+
+    /// One word into the hasher instead of five: the id's words folded with odd multipliers (equality
+    /// still compares every field).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(a &+ b &* 0x9E37_79B9_7F4A_7C15 &+ c &* 0xC2B2_AE3D_27D4_EB4F
+            &+ (UInt64(host.raw) << 8 | UInt64(length)) &* 0x1656_67B1_9E37_79F9)
+    }
+}
+
+/// A message-id on one host: the key the correlator links a filter's re-injected copy by.
+struct MessageIDKey: Hashable {
+    let host: Symbol
+    let id: String
+
+    /// The form snapshots store (`"<host> <message-id>"`), so their bytes and order stay as they were.
+    var stored: String { "\(host.raw) \(id)" }
+
+    init(host: Symbol, id: String) {
+        self.host = host
+        self.id = id
+    }
+
+    init?(stored: String) {
+        guard let space = stored.firstIndex(of: " "), let raw = UInt32(stored[..<space]) else { return nil }
+        host = Symbol(raw: raw)
+        id = String(stored[stored.index(after: space)...])
+    }
 }
