@@ -16,6 +16,22 @@ import Testing
         }
     }
 
+    /// README's first command: the samples' text report stays readable. The log-derived mailflow test has hundreds
+    /// of no-data gaps on quiet nights; the text sums them in one line that agrees with the JSON's list.
+    @Test func theSamplesReportSumsManyNoDataGapsInOneLine() throws {
+        let text = try BinaryRunner.run(["replay", "--config", "samples/mailsla.yaml"])
+        let json = try BinaryRunner.run(["replay", "--config", "samples/mailsla.yaml", "--format", "json"])
+        #expect(text.status == 0 && json.status == 0, "\(text.stderr)\(json.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let services = report["services"] as! [String: [String: Any]]
+        let gaps = (services["mailflow"]?["no_data"] as? [Any])?.count ?? 0
+        #expect(gaps > 5, "the samples are expected to have many mailflow gaps; found \(gaps)")
+        let lines = text.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.contains("no data mailflow") }.count == 1)
+        #expect(lines.contains { $0.contains("no data mailflow: \(gaps) gaps") }, "\(text.stdout.prefix(3000))")
+        #expect(lines.count < 120, "the text report runs to \(lines.count) lines")
+    }
+
     @Test func parsingRefusesNoInputAndBadZones() {
         #expect(throws: (any Error).self) { try ReplayCommand.parse([]) }
         #expect(throws: (any Error).self) { try ReplayCommand.parse(["x.log", "--timezone", "Mars/Base"]) }
