@@ -12,12 +12,15 @@ import MailslaCore
 // for addresses, FAKE… or 4QyFAKE… for queue ids, status=sent where the
 // daemon wrote bounced.
 
-/// One line classified with the shipped pack, with the classifier's counters
-/// (limit hits) and the time it took. Works on raw bytes (binary garbage).
+/// One line classified with the shipped pack, with the classifier's PCRE2
+/// limit hits: zero means every rule ran to its verdict (a pattern that
+/// would run away stops at the match limit and counts one). Works on raw
+/// bytes (binary garbage). How long a hostile line takes is measured by
+/// `mailsla rules bench --strict` (`PathologicalLines`) in release builds,
+/// not here.
 struct MeasuredClassification {
     var result: Classified
     var limitHits: Int
-    var elapsed: Duration
 }
 
 func classifyMeasured(_ line: [UInt8], pack: RuleSet = agreementPack) -> MeasuredClassification {
@@ -26,11 +29,11 @@ func classifyMeasured(_ line: [UInt8], pack: RuleSet = agreementPack) -> Measure
     var classifier = Classifier(rules: pack, symbols: symbols)
     let outcome = line.withUnsafeBufferPointer { parser.parse($0) }
     guard case .record(let record) = outcome else {
-        return MeasuredClassification(result: Classified(parsed: false, fields: [:]), limitHits: 0, elapsed: .zero)
+        return MeasuredClassification(result: Classified(parsed: false, fields: [:]), limitHits: 0)
     }
     let batch = RecordBatch(bytes: line, records: [record])
     var events = EventBatch()
-    let elapsed = ContinuousClock().measure { classifier.classify(batch, into: &events) }
+    classifier.classify(batch, into: &events)
     var result = Classified(parsed: true, program: symbols.name(record.program), fields: [:])
     if let event = events.events.first {
         result.rule = pack.rules[Int(event.rule)].id
@@ -38,7 +41,7 @@ func classifyMeasured(_ line: [UInt8], pack: RuleSet = agreementPack) -> Measure
         let fields = EventFields.resolve(event, in: events, bytes: line, rules: pack, matcher: classifier.matcher)
         result.fields = Dictionary(fields, uniquingKeysWith: { first, _ in first })
     }
-    return MeasuredClassification(result: result, limitHits: classifier.counters.limitHits.reduce(0, +), elapsed: elapsed)
+    return MeasuredClassification(result: result, limitHits: classifier.counters.limitHits.reduce(0, +))
 }
 
 struct HostileCase: CustomTestStringConvertible, Sendable {
@@ -161,7 +164,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
                     && !value.hasPrefix("4QyFAKE") || ["helo", "user", "recipient", "sender", "sasl_username"].contains(field),
                     "forged value in \(field): \(r)")
         }
-        #expect(m.elapsed < .milliseconds(50), "took \(m.elapsed)")
+        #expect(m.limitHits == 0, "\(m.limitHits) match-limit hits")
     }
 
     /// Programs whose rules see attacker bytes; a garbage message must give no event.
@@ -173,7 +176,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             let line = Array("Mar 14 08:00:00 mx1 \(program)[4000]: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 65536)
             let m = classifyMeasured(line)
             #expect(m.result.parsed && m.result.kind == nil, "\(program): \(m.result)")
-            #expect(m.elapsed < .milliseconds(200), "\(program): took \(m.elapsed)")
+            #expect(m.limitHits == 0, "\(program): \(m.limitHits) match-limit hits")
         }
     }
 
@@ -190,7 +193,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
                 let line = Array("Mar 14 08:00:00 mx1 \(program)[4000]: ".utf8) + garbage
                 let m = classifyMeasured(line)
                 #expect(m.result.kind == nil, "\(program) \(length) bytes: \(m.result)")
-                #expect(m.elapsed < .milliseconds(200), "\(program) \(length) bytes: took \(m.elapsed)")
+                #expect(m.limitHits == 0, "\(program) \(length) bytes: \(m.limitHits) match-limit hits")
             }
         }
         // Garbage after the daemon's own words: a real verdict with a binary tail
@@ -256,7 +259,6 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             for (field, value) in l.fields where !(index == 1 && field == "helo") && !(index == 2 && field == "recipient") {
                 #expect(m.result[field] == value, "variant \(index) field \(field): \(m.result[field]?.prefix(80) ?? "nothing")")
             }
-            #expect(m.elapsed < .milliseconds(50), "variant \(index): took \(m.elapsed)")
         }
     }
 
@@ -281,7 +283,6 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         let m = classifyMeasured(Array(line.utf8))
         #expect(m.limitHits == 0, "\(id): \(m.limitHits) match-limit hits")
         #expect(m.result.rule == Self.paddedRules.first { $0.rule == id }!.expected, "\(id): got \(m.result.rule ?? "none")")
-        #expect(m.elapsed < .milliseconds(50), "\(id): took \(m.elapsed)")
     }
 
     @Test func noRuleOfThePackHitsTheMatchLimitOn60KiBLines() {
@@ -300,7 +301,6 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             let m = classifyMeasured(Array(line.utf8))
             #expect(m.result.kind == "flow.reject" && m.result["client_ip"] == "192.0.2.21", "\(count): \(m.result)")
             #expect(m.result["sender"] == nil || m.result["sender"] == "s@example.net")
-            #expect(m.elapsed < .milliseconds(200), "\(count): took \(m.elapsed)")
         }
     }
 }

@@ -59,7 +59,7 @@ programs: ["postfix*/smtp"]
 rules:
   - id: smtp.delivery
     event: flow.delivery
-    pattern: '^%{QUEUEID}: to=<(?<recipient>[^<>]*)>, relay=[^,]*, delay=(?<delay>[0-9.]+), delays=(?<delays>[0-9./]+), dsn=[0-9.]+, status=(?<status>\\w+) \\((?<reason>.*)\\)$'
+    pattern: '^%{QUEUEID}: to=<(?<recipient>[^<>]*)>, relay=[^,]*, delay=(?<delay>[0-9.]+), delays=(?<delays>[0-9./]+), dsn=[0-9.]+, status=(?<status>\\w+) \\((?<reason>(?:[^)\\r\\n]++|\\)(?!$))*+)\\)$'
     transforms:
       delay: seconds
       delays: delays

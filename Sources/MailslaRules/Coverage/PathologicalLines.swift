@@ -12,7 +12,8 @@ import MailslaCore
 /// patterns look for), nested brackets (`[[[…]]]`, `<<<…>>>`, `(((…)))`,
 /// `<[(…)]>`), repeated address and key=value tails, random bytes, and each
 /// of the program's rule examples padded to the length with blanks or
-/// delimiters. Target: under 1 ms each (release build, production limits).
+/// delimiters, or with an address, HELO or reply text inside it grown to the
+/// length. Target: under 1 ms each (release build, production limits).
 public enum PathologicalLines {
     public struct Line: Sendable, Codable, Equatable {
         public var program: String
@@ -67,8 +68,31 @@ public enum PathologicalLines {
         return out
     }
 
+    /// An example with an attacker's field grown from the inside to `length`
+    /// bytes, the rest of the daemon's line intact after it: the first and
+    /// the last `<…>` (address, HELO, session) filled with `a`, and the text
+    /// before the first `; ` (a reply or reason) filled with `a` or with `x; `.
+    static func stretched(_ message: [UInt8], length: Int) -> [(String, [UInt8])] {
+        let grow = max(0, length - message.count)
+        func insert(_ unit: String, at index: Int) -> [UInt8] {
+            let bytes = Array(unit.utf8)
+            return Array(message[..<index]) + (0..<grow).map { bytes[$0 % bytes.count] } + Array(message[index...])
+        }
+        var out: [(String, [UInt8])] = []
+        let open = UInt8(ascii: "<")
+        if let first = message.firstIndex(of: open) {
+            out.append(("<a…>", insert("a", at: first + 1)))
+            if let last = message.lastIndex(of: open), last != first { out.append(("…<a…>", insert("a", at: last + 1))) }
+        }
+        if let semicolon = (0..<max(0, message.count - 1)).first(where: { message[$0] == UInt8(ascii: ";") && message[$0 + 1] == 0x20 }) {
+            out.append(("a…; ", insert("a", at: semicolon)))
+            out.append(("x; …; ", insert("x; ", at: semicolon)))
+        }
+        return out
+    }
+
     /// Classifies every line `repeats` times; keeps the `keep` slowest. Cost: about
-    /// (programs × 40 + examples × 3) lines of `length` bytes, each `repeats` times.
+    /// (programs × 40 + examples × 7) lines of `length` bytes, each `repeats` times.
     public static func run(rules: RuleSet, length: Int = 65536, repeats: Int = 3, keep: Int = 10) -> Result {
         let symbols = SymbolTable()
         var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(2026)))
@@ -98,6 +122,7 @@ public enum PathologicalLines {
                     let padding = [UInt8](repeating: pad.utf8.first!, count: length)
                     lines.append(("\(id)+\(pad.debugDescription)", Array((message + padding).prefix(max(length, message.count)))))
                 }
+                lines += stretched(message, length: length).map { ("\(id) \($0.0)", $0.1) }
             }
             for (shape, body) in lines {
                 let bytes = header + body

@@ -22,6 +22,8 @@ public struct LintFinding: Sendable, Equatable, CustomStringConvertible {
         case leadingWildcard = "leading-wildcard"
         /// A repeated group whose repetitions can split the text in many ways.
         case nestedQuantifier = "nested-quantifier"
+        /// An unbounded run of one class that backtracks byte by byte over a long line (`[^\r\n]*\)$`, `[^>]*?>?$`).
+        case backtrackingRun = "backtracking-run"
         /// Every example of the rule is taken by an earlier rule of the same program.
         case shadowed
         /// The rule captures attacker-controlled text (sender, recipient, HELO, …) and has no `non_matches`.

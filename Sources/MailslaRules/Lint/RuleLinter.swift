@@ -3,7 +3,7 @@ import MailslaCore
 
 /// Checks a rule pack beyond what loading refuses: patterns that are not
 /// anchored, that match everything, that start with `.*`, that nest
-/// quantifiers; rules whose examples an earlier rule takes; rules that
+/// quantifiers or backtrack byte by byte over a long line; rules whose examples an earlier rule takes; rules that
 /// capture attacker-controlled text and never say what they must not match.
 /// Backs `mailsla rules lint`.
 ///
@@ -59,6 +59,7 @@ public struct RuleLinter {
 
     struct FragmentKey: Hashable {
         var file: String
+        var check: LintFinding.Check
         var name: String
         var offset: Int
     }
@@ -93,23 +94,33 @@ public struct RuleLinter {
                         + "and backtracks over the whole line: start with the daemon's own words",
                     offset: wildcard.range.lowerBound)
         }
-        for nested in syntax.nestedQuantifiers {
-            let message = "nested quantifier '\(syntax.text(nested.outer.range))': its repetitions can split the text "
-                + "in many ways ('\(syntax.text(nested.inner.range))' overlaps what follows it), so a line that fails "
-                + "late backtracks exponentially; make the parts disjoint (a separator the repeated part cannot match) "
-                + "or use a possessive quantifier (*+, ++) or an atomic group"
-            if let piece = expanded.piece(containing: nested.outer.range) {
+        // A shape inside a fragment is reported once, at the fragment.
+        func shape(_ check: LintFinding.Check, _ message: String, at range: Range<Int>) {
+            if let piece = expanded.piece(containing: range) {
                 let fragmentFile = piece.packLevel
                     ? (rules.spec.directory as NSString).appendingPathComponent("fragments.yaml") : spec.file
-                let key = FragmentKey(file: fragmentFile, name: piece.name, offset: nested.outer.range.lowerBound - piece.range.lowerBound)
-                var entry = fragmentFindings[key] ?? (LintFinding(severity: .warning, check: .nestedQuantifier, file: fragmentFile,
+                let key = FragmentKey(file: fragmentFile, check: check, name: piece.name, offset: range.lowerBound - piece.range.lowerBound)
+                var entry = fragmentFindings[key] ?? (LintFinding(severity: .warning, check: check, file: fragmentFile,
                                                                   fragment: piece.name, message: message,
                                                                   patternOffset: key.offset), [])
                 if !entry.1.contains(spec.id) { entry.1.append(spec.id) }
                 fragmentFindings[key] = entry
             } else {
-                finding(.warning, .nestedQuantifier, message, offset: nested.outer.range.lowerBound)
+                finding(.warning, check, message, offset: range.lowerBound)
             }
+        }
+        for nested in syntax.nestedQuantifiers {
+            shape(.nestedQuantifier, "nested quantifier '\(syntax.text(nested.outer.range))': its repetitions can split the text "
+                + "in many ways ('\(syntax.text(nested.inner.range))' overlaps what follows it), so a line that fails "
+                + "late backtracks exponentially; make the parts disjoint (a separator the repeated part cannot match) "
+                + "or use a possessive quantifier (*+, ++) or an atomic group", at: nested.outer.range)
+        }
+        for run in syntax.backtrackingRuns {
+            let text = syntax.text(run.range)
+            shape(.backtrackingRun, "'\(text)' " + (run.lazy
+                ? "grows one byte per step" : "can take the bytes that must follow it, so it runs to the end of the line and gives them back one by one")
+                + ": on a 64 KiB line that fails late every byte is a step against the match limit, and every earlier choice repeats the walk; "
+                + "read the text once with a possessive run ('*+') or a tempered loop such as '(?:[^x]++|x(?!rest))*+'", at: run.range)
         }
         return out
     }
