@@ -11,7 +11,9 @@ import Testing
 /// the files, and waits on the state database's counters with a deadline.
 /// `expected()` runs the same lines, in the order written, through an
 /// in-process pipeline: what the store must hold, exactly once.
-final class TailHarness {
+/// `@unchecked Sendable`: one test drives it at a time, and its waits run on a thread of their own (`offPool`)
+/// that the test awaits, so no two threads touch it at once.
+final class TailHarness: @unchecked Sendable {
     let dir: URL
     let logs: URL
     let store: String
@@ -122,34 +124,39 @@ final class TailHarness {
     /// otherwise, waits for its READY=1: a signal in the first milliseconds, before any of its code
     /// runs, ends any process.
     func start(_ extra: [String] = [], waitForReady: Bool = true) async throws {
-        precondition(!isRunning)
-        runs += 1
-        notify.drain()
-        let p = Process()
-        p.executableURL = BinaryRunner.binary
-        p.arguments = ["tail", "--config", config] + extra
-        p.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = notify.path
-        environment["WATCHDOG_USEC"] = "400000"
-        p.environment = environment
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        let log = dir.appendingPathComponent("tail-\(runs).err")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        p.standardError = try FileHandle(forWritingTo: log)
-        try p.run()
-        process = p
-        if waitForReady { try await waitForMessage("READY=1") }
+        try await offPool { [self] in
+            precondition(!isRunning)
+            runs += 1
+            notify.drain()
+            let p = Process()
+            p.executableURL = BinaryRunner.binary
+            p.arguments = ["tail", "--config", config] + extra
+            p.currentDirectoryURL = dir
+            var environment = ProcessInfo.processInfo.environment
+            environment["NOTIFY_SOCKET"] = notify.path
+            environment["WATCHDOG_USEC"] = "400000"
+            p.environment = environment
+            p.standardInput = FileHandle.nullDevice
+            p.standardOutput = FileHandle.nullDevice
+            let log = dir.appendingPathComponent("tail-\(runs).err")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            p.standardError = try FileHandle(forWritingTo: log)
+            try p.run()
+            process = p
+            if waitForReady { try waitForMessageNow("READY=1") }
+        }
     }
 
     /// Waits for a message on the notification socket.
     func waitForMessage(_ text: String, timeout: Double = 20) async throws {
+        try await offPool { [self] in try waitForMessageNow(text, timeout: timeout) }
+    }
+
+    private func waitForMessageNow(_ text: String, timeout: Double = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !notify.received.contains(where: { $0.contains(text) }) {
             if Date() > deadline { throw HarnessError("no \(text) from mailsla tail within \(timeout) s\n\(stderr())") }
-            keepNotifying()
-            try await pause(milliseconds: 20)
+            notify.receive(timeoutMs: 20)
         }
     }
 
@@ -163,26 +170,30 @@ final class TailHarness {
     /// SIGTERM, then waits for the exit; returns the exit status.
     @discardableResult
     func stop(timeout: Double = 20) async throws -> Int32 {
-        guard let process, process.isRunning else { return -1 }
-        kill(process.processIdentifier, SIGTERM)
-        try await waitForExit(process, timeout: timeout)
-        // Killed by the signal itself (not handled): reported as 128 + 15, as a shell does.
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        try await offPool { [self] in
+            guard let process, process.isRunning else { return -1 }
+            kill(process.processIdentifier, SIGTERM)
+            try waitForExit(process, timeout: timeout)
+            // Killed by the signal itself (not handled): reported as 128 + 15, as a shell does.
+            return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        }
     }
 
     func kill9() async throws {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        try await waitForExit(process, timeout: 10)
-        kills += 1
+        try await offPool { [self] in
+            guard let process, process.isRunning else { return }
+            kill(process.processIdentifier, SIGKILL)
+            try waitForExit(process, timeout: 10)
+            kills += 1
+        }
     }
 
-    private func waitForExit(_ process: Process, timeout: Double) async throws {
+    private func waitForExit(_ process: Process, timeout: Double) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() > deadline { throw HarnessError("mailsla tail did not exit within \(timeout) s\n\(stderr())") }
             keepNotifying()
-            try await pause(milliseconds: 10)
+            usleep(10_000)
         }
     }
 
@@ -201,44 +212,47 @@ final class TailHarness {
 
     /// Waits until the store counts `lines` lines; fails at once when it counts more (a line counted twice).
     func waitForLines(_ lines: Int, timeout: Double = 30) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            let seen = (try? counters()["lines"]) ?? nil ?? 0
-            if seen == lines { return }
-            if seen > lines { throw HarnessError("the store counts \(seen) lines, \(lines) were written\n\(stderr())") }
-            if let process, !process.isRunning, process.terminationReason == .exit, process.terminationStatus != 0 {
-                throw HarnessError("mailsla tail exited with \(process.terminationStatus)\n\(stderr())")
+        try await offPool { [self] in
+            let deadline = Date().addingTimeInterval(timeout)
+            while true {
+                let seen = (try? counters()["lines"]) ?? nil ?? 0
+                if seen == lines { return }
+                if seen > lines { throw HarnessError("the store counts \(seen) lines, \(lines) were written\n\(stderr())") }
+                if let process, !process.isRunning, process.terminationReason == .exit, process.terminationStatus != 0 {
+                    throw HarnessError("mailsla tail exited with \(process.terminationStatus)\n\(stderr())")
+                }
+                if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) lines\n\(stderr())") }
+                notify.receive(timeoutMs: 20)
             }
-            if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) lines\n\(stderr())") }
-            keepNotifying()
-            try await pause(milliseconds: 20)
         }
     }
 
     /// Waits until the last checkpoint holds a position in the live file `name` (its inode): the
     /// follower has opened the file a rotation made, before the next rotation moves it away.
     func waitForPosition(in name: String = "mail.log", timeout: Double = 20) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            var info = stat()
-            if stat(path(name), &info) == 0,
-               let files = try? StateStore(readingFrom: store).load()?.files,
-               files.contains(where: { $0.inode == UInt64(info.st_ino) }) { return }
-            if Date() > deadline { throw HarnessError("no stored position in \(name) after \(timeout) s\n\(stderr())") }
-            keepNotifying()
-            try await pause(milliseconds: 20)
+        try await offPool { [self] in
+            let deadline = Date().addingTimeInterval(timeout)
+            while true {
+                var info = stat()
+                if stat(path(name), &info) == 0,
+                   let files = try? StateStore(readingFrom: store).load()?.files,
+                   files.contains(where: { $0.inode == UInt64(info.st_ino) }) { return }
+                if Date() > deadline { throw HarnessError("no stored position in \(name) after \(timeout) s\n\(stderr())") }
+                notify.receive(timeoutMs: 20)
+            }
         }
     }
 
     /// Waits until the running process has written a checkpoint after it started reading (the store's
     /// sequence grew by two: one may have been in flight when asked).
     func waitForCheckpoints(_ count: Int64 = 2, timeout: Double = 20) async throws {
-        let start = (try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0
-        let deadline = Date().addingTimeInterval(timeout)
-        while ((try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0) < start + count {
-            if Date() > deadline { throw HarnessError("no checkpoint within \(timeout) s\n\(stderr())") }
-            keepNotifying()
-            try await pause(milliseconds: 20)
+        try await offPool { [self] in
+            let start = (try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0
+            let deadline = Date().addingTimeInterval(timeout)
+            while ((try? StateStore(readingFrom: store).lastCheckpoint()?.sequence) ?? nil ?? 0) < start + count {
+                if Date() > deadline { throw HarnessError("no checkpoint within \(timeout) s\n\(stderr())") }
+                notify.receive(timeoutMs: 20)
+            }
         }
     }
 
@@ -377,6 +391,17 @@ final class NotifySocket {
     func drain() {
         receive(timeoutMs: 0)
         received = []
+    }
+}
+
+/// Runs `body` on a thread of its own and awaits it. The tail tests wait on a child process with wall-clock
+/// deadlines. On the cooperative pool (one thread per core, 2 here) a test that waits either blocks a thread
+/// the in-process HTTP tests need, or, when it yields, is resumed minutes late behind CPU-bound tests and
+/// misses its deadline (both seen on a fresh clone). On its own thread the deadline measures the child.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
     }
 }
 

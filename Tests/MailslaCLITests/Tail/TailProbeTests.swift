@@ -29,6 +29,10 @@ import Glibc
 
     /// Waits until the store's `probe_file_lines` reaches `lines`; fails at once past it (a line read twice).
     static func waitForProbeLines(_ h: TailHarness, _ lines: Int, timeout: Double = 30) async throws {
+        try await offPool { try waitForProbeLinesNow(h, lines, timeout: timeout) }
+    }
+
+    static func waitForProbeLinesNow(_ h: TailHarness, _ lines: Int, timeout: Double) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let seen = try h.counters()["probe_file_lines"] ?? 0
@@ -36,7 +40,7 @@ import Glibc
             if seen > lines { throw HarnessError("the store counts \(seen) probe lines, \(lines) were written\n\(h.stderr())") }
             if Date() > deadline { throw HarnessError("after \(timeout) s the store counts \(seen) of \(lines) probe lines\n\(h.stderr())") }
             h.keepNotifying()
-            try await pause(milliseconds: 20)
+            usleep(20_000)
         }
     }
 
@@ -88,14 +92,17 @@ import Glibc
         try (config + "\n  - { service: http, url: \"http://127.0.0.1:\(port)/healthz\", interval: 1s, timeout: 2s }\n")
             .write(toFile: h.config, atomically: true, encoding: .utf8)
         kill(h.process!.processIdentifier, SIGHUP)
-        let deadline = Date().addingTimeInterval(30)
-        var series: [String: [Bool]] = [:]
-        while Date() < deadline {
-            let data = try StateStore(readingFrom: h.store).probeData()
-            series = data.series.mapValues { $0.tests.map(\.ok) }
-            if series["http"]?.count ?? 0 >= 2, series["smtp-in"]?.count ?? 0 >= 3 { break }
-            h.keepNotifying()
-            try await pause(milliseconds: 200)
+        let series = try await offPool { () -> [String: [Bool]] in
+            let deadline = Date().addingTimeInterval(30)
+            var series: [String: [Bool]] = [:]
+            while Date() < deadline {
+                let data = try StateStore(readingFrom: h.store).probeData()
+                series = data.series.mapValues { $0.tests.map(\.ok) }
+                if series["http"]?.count ?? 0 >= 2, series["smtp-in"]?.count ?? 0 >= 3 { break }
+                h.keepNotifying()
+                usleep(200_000)
+            }
+            return series
         }
         #expect(try await h.stop() == 0, "\(h.stderr())")
         let data = try StateStore(readingFrom: h.store).probeData()

@@ -45,11 +45,13 @@ import Testing
         let h = try TailHarness(checkpointInterval: "30")
         try h.append(40000)
         try await h.start()
-        let deadline = Date().addingTimeInterval(20)
         // No checkpoint before the stop (the interval is 30 s): only the shutdown's own can hold these lines.
         // Stopped as soon as the engine runs (the store exists and holds its first-start checkpoint… or not yet).
-        while !FileManager.default.fileExists(atPath: h.store + ".lock"), Date() < deadline { try await pause(milliseconds: 5) }
-        try await pause(milliseconds: 300)
+        try await offPool {
+            let deadline = Date().addingTimeInterval(20)
+            while !FileManager.default.fileExists(atPath: h.store + ".lock"), Date() < deadline { usleep(5_000) }
+            usleep(300_000)
+        }
         #expect(try await h.stop() == 0, "\(h.stderr())")
         let state = try #require(try StateStore(readingFrom: h.store).load())
         let counters = try h.counters()
@@ -92,8 +94,10 @@ import Testing
         #expect(h.stderr().contains("nonsense_key"))
         try good.write(toFile: h.config, atomically: true, encoding: .utf8)
         kill(h.process!.processIdentifier, SIGHUP)
-        let deadline = Date().addingTimeInterval(10)
-        while !h.stderr().contains("reloaded configuration and rules"), Date() < deadline { try await pause(milliseconds: 20) }
+        try await offPool {
+            let deadline = Date().addingTimeInterval(10)
+            while !h.stderr().contains("reloaded configuration and rules"), Date() < deadline { usleep(20_000) }
+        }
         #expect(h.stderr().contains("reloaded configuration and rules"))
         try h.append(1000)
         try await h.waitForLines(3000)

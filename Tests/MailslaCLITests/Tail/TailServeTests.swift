@@ -16,12 +16,15 @@ import Glibc
         try await h.waitForLines(2000)
         let port = try await h.httpPort()
         let source = "mailsla_lines_read_total{source=\"\(h.path("mail.log"))\"} 2000"
-        let deadline = Date().addingTimeInterval(15)
-        var metrics = ""
         // The first publish may come before the first checkpoint: wait for both.
-        while !(metrics.contains(source) && metrics.contains("mailsla_checkpoint_age_seconds")), Date() < deadline {
-            metrics = try http(port, "GET", "/metrics").body
-            try await pause(milliseconds: 100)
+        let metrics = try await offPool { () -> String in
+            let deadline = Date().addingTimeInterval(15)
+            var metrics = ""
+            while !(metrics.contains(source) && metrics.contains("mailsla_checkpoint_age_seconds")), Date() < deadline {
+                metrics = try http(port, "GET", "/metrics").body
+                usleep(100_000)
+            }
+            return metrics
         }
         #expect(metrics.contains(source), "\(metrics.prefix(2000))")
         #expect(metrics.contains("mailsla_checkpoint_age_seconds"))
@@ -52,14 +55,17 @@ import Glibc
         try await h.start()
         try await h.waitForLines(2000)
         let port = try await h.httpPort()
-        func value(_ name: String, in text: String) -> Double? {
+        @Sendable func value(_ name: String, in text: String) -> Double? {
             text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
         }
-        var metrics = ""
-        let deadline = Date().addingTimeInterval(15)
-        while value("mailsla_checkpoint_interval_seconds", in: metrics) == nil, Date() < deadline {
-            metrics = try http(port, "GET", "/metrics").body
-            try await pause(milliseconds: 100)
+        let metrics = try await offPool { () -> String in
+            let deadline = Date().addingTimeInterval(15)
+            var metrics = ""
+            while value("mailsla_checkpoint_interval_seconds", in: metrics) == nil, Date() < deadline {
+                metrics = try http(port, "GET", "/metrics").body
+                usleep(100_000)
+            }
+            return metrics
         }
         let bytes = try #require(value("mailsla_checkpoint_snapshot_bytes", in: metrics))
         let interval = try #require(value("mailsla_checkpoint_interval_seconds", in: metrics))
@@ -73,6 +79,10 @@ import Glibc
 extension TailHarness {
     /// The port the status server bound (the tests ask for port 0), from its log line.
     func httpPort(timeout: Double = 15) async throws -> Int {
+        try await offPool { [self] in try httpPortNow(timeout: timeout) }
+    }
+
+    private func httpPortNow(timeout: Double) throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             for line in stderr().split(separator: "\n") where line.contains("serving /metrics") {
@@ -82,7 +92,7 @@ extension TailHarness {
                 }
             }
             keepNotifying()
-            try await pause(milliseconds: 50)
+            usleep(50_000)
         }
         throw HarnessError("the status server did not say where it listens\n\(stderr())")
     }
