@@ -54,7 +54,7 @@ let package = Package(
             name: "MailslaTail",
             dependencies: [
                 "Mailsla", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaProbe", "MailslaRules", "MailslaSLA", "MailslaServe",
-                "MailslaStore", "CSystemd",
+                "MailslaStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
