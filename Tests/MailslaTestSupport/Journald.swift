@@ -20,6 +20,10 @@ public final class Journald {
     let process: Process
     let runDirectory: String
     let storeDirectory: String
+    /// A connection to the namespace's stdout socket, held open: a namespace journald exits after 30 s
+    /// without a stdout stream or varlink client, and a test descheduled that long (a busy 2-core machine
+    /// running the whole suite) then found its socket refusing entries.
+    private var keepAlive: Int32 = -1
 
     public init() throws {
         guard let binary = Self.binary else {
@@ -47,6 +51,20 @@ public final class Journald {
             }
             usleep(20_000)
         }
+        keepAlive = Self.connectStream(runDirectory + "/stdout")
+    }
+
+    private static func connectStream(_ path: String) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return -1 }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8.prefix($0.count - 1))) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if connected != 0 { close(fd); return -1 }
+        return fd
     }
 
     public var location: JournalReader.Location { .namespace(namespace) }
@@ -97,6 +115,7 @@ public final class Journald {
 
     /// Stops the daemon (SIGTERM, then waits) and removes its sockets and files.
     public func stop() {
+        if keepAlive >= 0 { close(keepAlive); keepAlive = -1 }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
