@@ -63,8 +63,10 @@ final class PipelineFeed {
 
     /// Switches to new rules and settings, carrying the whole state over through a snapshot.
     /// Throws (keeping the current pipeline) when the snapshot does not load into the new one.
+    /// The symbol table stays: the sources' parsers intern into it, so a name first seen after
+    /// the reload must get its id from the same table the new pipeline reads names from.
     func reload(_ plan: TailPlan) throws -> SnapshotDrops {
-        let next = Self.makePipeline(plan, symbols: SymbolTable(), tally: tally, tracker: tracker)
+        let next = Self.makePipeline(plan, symbols: pipeline.symbols, tally: tally, tracker: tracker)
         try next.restore(pipeline.snapshot())
         pipeline = next
         return next.restoreDrops

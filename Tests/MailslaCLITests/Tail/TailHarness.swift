@@ -97,6 +97,19 @@ final class TailHarness: @unchecked Sendable {
         try handle.close()
     }
 
+    /// Appends hand-written lines (each without its newline) to `name`; they count as written like the pool's.
+    func append(lines: [String], to name: String = "mail.log") throws {
+        let chunk = Array(lines.map { $0 + "\n" }.joined().utf8)
+        linesWritten += lines.count
+        written += chunk
+        let p = path(name)
+        if !FileManager.default.fileExists(atPath: p) { _ = FileManager.default.createFile(atPath: p, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: p))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: chunk)
+        try handle.close()
+    }
+
     /// Rotation by rename, as logrotate does by default: .1 → .2, the live file → .1, a new empty live file.
     func rotate() throws {
         let fm = FileManager.default
