@@ -9,37 +9,40 @@ struct RecipientState {
 
 /// One queue file's life: from `client=`/pickup to `removed` (or another end).
 /// A queue id is reused over time, so a hop is the id *and* this lifetime.
+///
+/// Hops and messages belong to one correlator, used on one thread: their fields skip the
+/// dynamic exclusivity checks (as `FlowCorrelator`'s do).
 final class Hop {
     let key: QueueKey
     let queueID: String
-    var firstSeen: Int64
-    var lastSeen: Int64
-    var clientHost: String?
-    var clientIP: String?
-    var saslUsername: String?
-    var pickedUp = false
+    @exclusivity(unchecked) var firstSeen: Int64
+    @exclusivity(unchecked) var lastSeen: Int64
+    @exclusivity(unchecked) var clientHost: String?
+    @exclusivity(unchecked) var clientIP: String?
+    @exclusivity(unchecked) var saslUsername: String?
+    @exclusivity(unchecked) var pickedUp = false
     /// The client was this host or a filter address: possibly a content filter's re-injection.
-    var localClient = false
+    @exclusivity(unchecked) var localClient = false
     /// A before-queue proxy said this queue id holds a message it accepted from a client.
-    var proxyAccepted = false
+    @exclusivity(unchecked) var proxyAccepted = false
     /// Created by local(8) forwarding the message on: part of the same message, not a filter hop.
-    var forwarded = false
-    var messageID: String?
-    var sender: String?
-    var size: Int?
-    var recipients: [RecipientState] = []
+    @exclusivity(unchecked) var forwarded = false
+    @exclusivity(unchecked) var messageID: String?
+    @exclusivity(unchecked) var sender: String?
+    @exclusivity(unchecked) var size: Int?
+    @exclusivity(unchecked) var recipients: [RecipientState] = []
     /// Hand-offs to a content filter: when, and the id the message came back under (if said).
-    var filterHandoffs: [(time: Int64, newQueueID: String?, start: Int64)] = []
-    var ended: Int64?
-    var expired = false
-    var held = false
-    var discarded = false
-    var milterRejected = false
-    var deferredOnce = false
+    @exclusivity(unchecked) var filterHandoffs: [(time: Int64, newQueueID: String?, start: Int64)] = []
+    @exclusivity(unchecked) var ended: Int64?
+    @exclusivity(unchecked) var expired = false
+    @exclusivity(unchecked) var held = false
+    @exclusivity(unchecked) var discarded = false
+    @exclusivity(unchecked) var milterRejected = false
+    @exclusivity(unchecked) var deferredOnce = false
     /// Stored in the correlator's message-id map (it may have been replaced there since): only
     /// such a hop needs the map looked up when it ends.
-    var inLinkMap = false
-    unowned(unsafe) var message: FlowMessage!
+    @exclusivity(unchecked) var inLinkMap = false
+    @exclusivity(unchecked) unowned(unsafe) var message: FlowMessage!
 
     init(key: QueueKey, queueID: String, time: Int64) {
         self.key = key
@@ -61,18 +64,18 @@ final class Hop {
 /// (the original, the copy a content filter re-injected), counted once.
 final class FlowMessage {
     let id: Int
-    var hops: [Hop] = []
-    var isNotice = false
+    @exclusivity(unchecked) var hops: [Hop] = []
+    @exclusivity(unchecked) var isNotice = false
     /// Counted in the correlator's deferred-queue size.
-    var inDeferredQueue = false
-    var parentQueueID: String?
-    var filterEngine: String?
-    var filterVerdict: String?
-    var filterBlocked = false
-    var filterRoundTrip: Double?
+    @exclusivity(unchecked) var inDeferredQueue = false
+    @exclusivity(unchecked) var parentQueueID: String?
+    @exclusivity(unchecked) var filterEngine: String?
+    @exclusivity(unchecked) var filterVerdict: String?
+    @exclusivity(unchecked) var filterBlocked = false
+    @exclusivity(unchecked) var filterRoundTrip: Double?
     /// The event time at which every hop had ended; the record is written a grace period later.
-    var doneAt: Int64?
-    var finished = false
+    @exclusivity(unchecked) var doneAt: Int64?
+    @exclusivity(unchecked) var finished = false
 
     init(id: Int) { self.id = id }
 

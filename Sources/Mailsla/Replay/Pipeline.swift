@@ -6,9 +6,11 @@ import MailslaRules
 /// consume events (detect; correlate and the mail-flow monitor) and the sinks.
 ///
 /// `process` runs every stage on the caller's thread. After
-/// `runFlowConcurrently()` the flow half (correlator, mail-flow monitor,
-/// message sink) runs on a second thread instead, batches handed over through
-/// a bounded queue; the results are then read after `finish()`.
+/// `runFlowConcurrently()` the stages after classification (detectors,
+/// correlator, mail-flow monitor, message sink) run on a second thread
+/// instead, batches handed over through a bounded queue; the results are then
+/// read after `finish()`. The split is where the work halves: reading,
+/// parsing and classifying cost about as much as the rest.
 public final class Pipeline {
     public let symbols: SymbolTable
     public internal(set) var counters = InputCounters()
@@ -45,12 +47,16 @@ public final class Pipeline {
         set { if let newValue { flow?.mailflow = newValue } }
     }
 
-    /// Moves the flow half onto a second thread for the rest of the run, at most
-    /// `queueDepth` batches ahead. Call before the first batch; the message sink
-    /// then runs on that thread. Does nothing without rules.
+    /// Moves the detectors and the flow half onto a second thread for the rest of
+    /// the run, at most `queueDepth` batches ahead. Call before the first batch;
+    /// the message sink then runs on that thread. Does nothing without rules.
     public func runFlowConcurrently(queueDepth: Int = 4) {
         guard let flow, worker == nil else { return }
-        worker = BatchWorker(depth: queueDepth) { try flow.consume($0, $1) }
+        let detectors = detectors
+        worker = BatchWorker(depth: queueDepth) { batch, events in
+            detectors?.consume(batch, events)
+            try flow.consume(batch, events)
+        }
     }
 
     /// Adjusts the classifier before the first batch: timing for `rules bench`,
@@ -59,7 +65,7 @@ public final class Pipeline {
         if classifier != nil { body(&classifier!) }
     }
 
-    /// Runs every stage over one batch (the flow half on its thread, when it has one).
+    /// Runs every stage over one batch (detectors and the flow half on the second thread, when there is one).
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)
         if classifier != nil {
@@ -68,10 +74,10 @@ public final class Pipeline {
             eventBatch.removeAll()
         }
         try events?.write(batch, events: eventBatch, classifier: classifier)
-        detectors?.consume(batch, eventBatch)
         if let worker {
             try worker.submit(batch, eventBatch)
         } else {
+            detectors?.consume(batch, eventBatch)
             try flow?.consume(batch, eventBatch)
         }
     }
@@ -100,7 +106,7 @@ public final class Pipeline {
 
     public func sourceFailed() { counters.failedSources += 1 }
 
-    /// The input ended: waits for the flow thread, closes open messages and episodes.
+    /// The input ended: waits for the second thread, closes open messages and episodes.
     public func finish() throws -> Int {
         if let worker {
             self.worker = nil
