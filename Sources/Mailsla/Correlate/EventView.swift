@@ -12,6 +12,8 @@ struct EventView {
     let bytes: UnsafeBufferPointer<UInt8>
     unowned(unsafe) let rules: RuleSet
     unowned(unsafe) let matcher: PatternMatcher
+    /// Where a kept field's string comes from: a recent equal one, or a new one.
+    unowned(unsafe) let strings: RecentStrings
 
     /// The capture of `field`, if the rule captured it (the first, as `EventBatch.capture` finds it).
     @inline(__always)
@@ -36,7 +38,7 @@ struct EventView {
         UnsafeBufferPointer(rebasing: bytes[Int(capture.start)..<Int(capture.end)])
     }
 
-    func string(_ capture: Capture) -> String { String(decoding: bytes(capture), as: UTF8.self) }
+    func string(_ capture: Capture) -> String { strings.string(bytes(capture)) }
 
     /// The field's text, or nil when the rule has no such field or did not capture it.
     func text(_ field: UInt16?) -> String? {
@@ -48,7 +50,7 @@ struct EventView {
     func text(_ field: UInt16?, knowing words: KnownWords) -> String? {
         guard let capture = capture(field) else { return nil }
         let b = bytes(capture)
-        return words.string(for: b) ?? String(decoding: b, as: UTF8.self)
+        return words.string(for: b) ?? strings.string(b)
     }
 
     /// The field after the rule's map transform: a bounded label, never free text.

@@ -18,6 +18,8 @@ public final class FlowCorrelator {
     public let rules: RuleSet
     let vocabulary: FlowVocabulary
     let matcher: PatternMatcher
+    /// Strings of kept fields, shared with an equal recent one (allocations were a third of the work).
+    let strings = RecentStrings()
 
     // Unchecked exclusivity on the mutable state: a correlator is confined to one thread and
     // never re-enters itself, and the dynamic checks of a class's fields (a `swift_beginAccess`
@@ -64,7 +66,8 @@ public final class FlowCorrelator {
                         now = record.time
                         health.series.advance(to: now, deferredQueue: deferredQueue)
                     }
-                    let view = EventView(event: event, captures: captures, bytes: bytes, rules: rules, matcher: matcher)
+                    let view = EventView(event: event, captures: captures, bytes: bytes, rules: rules, matcher: matcher,
+                                         strings: strings)
                     handle(kind, view, record: record)
                     eventsSinceSweep += 1
                 }

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The strings the correlator made lately for captured fields, found again by
+/// their bytes: a value seen before (a mailbox address, a relay, a client
+/// name, the message-id and sender of a re-injected copy) shares the string
+/// made the first time instead of allocating, copying and freeing its own.
+///
+/// A direct-mapped table of `size` slots: a value whose slot holds another
+/// string replaces it, so memory is bounded and no input can make a lookup
+/// slow. A string is returned only when its UTF-8 bytes equal the value's,
+/// so the answer is always `String(decoding: value, as: UTF8.self)`. Values
+/// of up to 15 bytes are made directly: Swift stores them inline, without
+/// an allocation. A class so that `EventView` can hold it unretained; used by
+/// one correlator on one thread.
+final class RecentStrings {
+    private let slots: UnsafeMutableBufferPointer<String?>
+    private let mask: Int
+
+    init(size: Int = 4096) {
+        precondition(size > 0 && size & (size - 1) == 0, "size must be a power of two")
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: nil)
+        mask = size - 1
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func string(_ value: UnsafeBufferPointer<UInt8>) -> String {
+        guard value.count > 15 else { return String(decoding: value, as: UTF8.self) }
+        let slot = Self.hash(value) & mask
+        if let known = slots[slot], known.utf8.count == value.count,
+           known.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, value.baseAddress!, value.count) == 0 }) == true {
+            return known
+        }
+        let made = String(decoding: value, as: UTF8.self)
+        slots[slot] = made
+        return made
+    }
+
+    /// Every 8-byte word of the value (the last one overlapping), multiplied and folded: a few
+    /// instructions per word. Collisions only cost a miss.
+    private static func hash(_ value: UnsafeBufferPointer<UInt8>) -> Int {
+        let raw = UnsafeRawBufferPointer(value)
+        let n = raw.count
+        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        var i = 0
+        while i + 8 < n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
+        }
+        h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h)
+    }
+}
