@@ -4,7 +4,8 @@ import MailslaRules
 
 /// Runs one stage's work on its own thread, fed through a bounded queue of
 /// classified batches, so replay uses the machine's second core: the caller
-/// reads, parses and classifies batch n+1 while the worker correlates batch n.
+/// reads, parses and classifies batch n+1 while workers correlate and detect
+/// batch n. Several workers may be fed the same batches (each reads them only).
 ///
 /// Batches are values (their byte and record arrays are handed over, never
 /// shared mutably); the queue's lock orders everything the caller did before
@@ -23,12 +24,12 @@ final class BatchWorker: @unchecked Sendable {
     private var done = false
     private var failure: Error?
 
-    init(depth: Int, work: @escaping Work) {
+    init(depth: Int, name: String, work: @escaping Work) {
         precondition(depth > 0)
         self.depth = depth
         self.work = work
         let thread = Thread { [self] in run() }
-        thread.name = "mailsla-flow"
+        thread.name = name
         thread.start()
     }
 

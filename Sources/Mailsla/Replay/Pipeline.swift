@@ -6,11 +6,14 @@ import MailslaRules
 /// consume events (detect; correlate and the mail-flow monitor) and the sinks.
 ///
 /// `process` runs every stage on the caller's thread. After
-/// `runFlowConcurrently()` the stages after classification (detectors,
-/// correlator, mail-flow monitor, message sink) run on a second thread
-/// instead, batches handed over through a bounded queue; the results are then
-/// read after `finish()`. The split is where the work halves: reading,
-/// parsing and classifying cost about as much as the rest.
+/// `runFlowConcurrently()` the stages after classification run on two more
+/// threads instead, the flow half (correlator, mail-flow monitor, message
+/// sink) on one and the detectors on the other, each fed the same batches
+/// through a bounded queue; the results are then read after `finish()`.
+/// On two cores the scheduler shares them out: reading, parsing and
+/// classifying cost about as much as the rest, and the correlator and the
+/// detectors, each walking its own large tables, ran slower on one thread
+/// than on two (their caches crowded each other out).
 public final class Pipeline {
     public let symbols: SymbolTable
     public internal(set) var counters = InputCounters()
@@ -20,6 +23,7 @@ public final class Pipeline {
     private var events: EventWriter?
     private let flow: FlowStage?
     private var worker: BatchWorker?
+    private var detectWorker: BatchWorker?
     private var eventBatch = EventBatch()
     /// What the last `restore` left out because the rule pack changed (Pipeline+Snapshot.swift).
     public internal(set) var restoreDrops = SnapshotDrops()
@@ -38,7 +42,10 @@ public final class Pipeline {
         self.events = events
     }
 
-    deinit { worker?.close() }
+    deinit {
+        worker?.close()
+        detectWorker?.close()
+    }
 
     public var correlator: FlowCorrelator? { flow?.correlator }
     /// Log-derived `mailflow` tests, one per interval.
@@ -47,15 +54,15 @@ public final class Pipeline {
         set { if let newValue { flow?.mailflow = newValue } }
     }
 
-    /// Moves the detectors and the flow half onto a second thread for the rest of
-    /// the run, at most `queueDepth` batches ahead. Call before the first batch;
-    /// the message sink then runs on that thread. Does nothing without rules.
+    /// Moves the flow half and the detectors onto threads of their own for the
+    /// rest of the run, each at most `queueDepth` batches behind. Call before the
+    /// first batch; the message sink then runs on the flow thread. Does nothing
+    /// without rules.
     public func runFlowConcurrently(queueDepth: Int = 4) {
         guard let flow, worker == nil else { return }
-        let detectors = detectors
-        worker = BatchWorker(depth: queueDepth) { batch, events in
-            detectors?.consume(batch, events)
-            try flow.consume(batch, events)
+        worker = BatchWorker(depth: queueDepth, name: "mailsla-flow") { try flow.consume($0, $1) }
+        if let detectors {
+            detectWorker = BatchWorker(depth: queueDepth, name: "mailsla-detect") { detectors.consume($0, $1) }
         }
     }
 
@@ -65,7 +72,7 @@ public final class Pipeline {
         if classifier != nil { body(&classifier!) }
     }
 
-    /// Runs every stage over one batch (detectors and the flow half on the second thread, when there is one).
+    /// Runs every stage over one batch (the flow half and the detectors on their threads, when they have them).
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)
         if classifier != nil {
@@ -75,6 +82,7 @@ public final class Pipeline {
         }
         try events?.write(batch, events: eventBatch, classifier: classifier)
         if let worker {
+            try detectWorker?.submit(batch, eventBatch)
             try worker.submit(batch, eventBatch)
         } else {
             detectors?.consume(batch, eventBatch)
@@ -106,11 +114,15 @@ public final class Pipeline {
 
     public func sourceFailed() { counters.failedSources += 1 }
 
-    /// The input ended: waits for the second thread, closes open messages and episodes.
+    /// The input ended: waits for the other threads, closes open messages and episodes.
     public func finish() throws -> Int {
         if let worker {
             self.worker = nil
             try worker.finish()
+        }
+        if let detectWorker {
+            self.detectWorker = nil
+            try detectWorker.finish()
         }
         try flow?.finish()
         detectors?.finish()

@@ -36,7 +36,7 @@ public struct ReplayOptions: Sendable {
     public var rules: RuleSet?
     /// Classify without correlating or detecting: no flow section, no episodes.
     public var classifyOnly = false
-    /// Correlate on a second thread while the first reads, parses and classifies (same results).
+    /// Correlate and detect on threads of their own while the first reads, parses and classifies (same results).
     public var concurrentFlow = ProcessInfo.processInfo.activeProcessorCount > 1
     /// Time every rule match (`rules bench`): a clock read per try.
     public var ruleTiming = false
