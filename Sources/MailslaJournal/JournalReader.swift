@@ -278,7 +278,7 @@ public final class JournalReader {
     @inline(__always)
     private static func value(_ field: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> UnsafeBufferPointer<UInt8>? {
         let n = prefix.utf8CodeUnitCount
-        guard field.count >= n, memcmp(field.baseAddress!, prefix.utf8Start, n) == 0 else { return nil }
+        guard field.count >= n, ShortBytes.equal(field.baseAddress!, prefix.utf8Start, count: n) else { return nil }
         return UnsafeBufferPointer(rebasing: field[n...])
     }
 

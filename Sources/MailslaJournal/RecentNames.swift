@@ -1,13 +1,10 @@
 import MailslaCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Remembers the symbols of recently seen names (programs, hosts) in front of a `SymbolTable`.
 ///
 /// Journal entries repeat a handful of names, and interning each one hashes its
 /// bytes and probes the table (with the exclusivity checks of a class) once per
-/// entry and field. Here a hit costs one short `memcmp` against the stored copy,
+/// entry and field. Here a hit costs one short comparison with the stored copy,
 /// so a slot can never answer for other bytes, whatever libsystemd's pointers do.
 /// A miss falls through to the table. Fixed memory; not thread-safe (one per reader).
 final class RecentNames {
@@ -41,7 +38,7 @@ final class RecentNames {
         // The length and two bytes tell the usual names apart well enough; a collision only costs a miss.
         let slot = (n &* 0x9E37 ^ Int(start[n - 1]) &* 0x2F ^ Int(start[n >> 1]) &* 0x61) & (Self.slotCount - 1)
         let stored = bytes + slot * Self.width
-        if lengths[slot] == n && memcmp(stored, start, n) == 0 { return symbols[slot] }
+        if lengths[slot] == n && ShortBytes.equal(stored, start, count: n) { return symbols[slot] }
         let symbol = table.intern(name)
         // An overflowed name stays uncached so the table keeps counting every one.
         if symbol != .overflow {

@@ -194,3 +194,74 @@ private func reason(_ line: String) -> MalformedReason? {
         #expect((d.instance, d.service, d.daemon) == (nil, nil, "dovecot"))
     }
 }
+
+/// The parser reuses the month, day, year and minute of the previous RFC 3164 time when the
+/// next line starts with the same 12 bytes; these check that reuse against fresh parsers.
+@Suite struct SyslogParserMinuteCacheTests {
+    @Test func aLongLivedParserAgreesWithAFreshOneOnEveryLine() {
+        let lines = [
+            "Mar 14 00:00:31 mx1 postfix/smtpd[1]: a",
+            "Mar 14 00:00:59 mx1 postfix/smtpd[1]: b",
+            "Mar 14 00:00:60 mx1 postfix/smtpd[1]: leap second",
+            "Mar 14 00:00:07 mx1 postfix/smtpd[1]: same minute after the leap second",
+            "Mar 14 00:00:61 mx1 postfix/smtpd[1]: no such second",
+            "Mar 14 00:00:3x mx1 postfix/smtpd[1]: bad digit",
+            "Mar 14 00:00:31x mx1 postfix/smtpd[1]: junk after the seconds",
+            "Mar 14 00:00:31.250 mx1 postfix/smtpd[1]: fraction",
+            "Mar 14 00:00:3",
+            "Mar 14 00:00;31 mx1 postfix/smtpd[1]: bad colon",
+            "Mar 14 00:01:02 mx1 postfix/smtpd[1]: next minute",
+            "Mar  4 00:01:02 mx1 postfix/smtpd[1]: space padded",
+            "Mar  4 00:01:03 mx1 postfix/smtpd[1]: space padded again",
+            "Mar 4 00:01:03 mx1 postfix/smtpd[1]: unpadded",
+            "Mar 4 00:01:09 mx1 postfix/smtpd[1]: unpadded again",
+            "Mar 4 00:01:9 mx1 postfix/smtpd[1]: one digit",
+            "Mar 04 00:01:09 mx1 postfix/smtpd[1]: zero padded",
+            "Feb 29 00:01:09 mx1 postfix/smtpd[1]: not in 2023",
+            "Feb 29 00:01:10 mx1 postfix/smtpd[1]: still not",
+            "<13>Mar 14 00:01:02 mx1 postfix/smtpd[1]: priority",
+        ]
+        let symbols = SymbolTable()
+        var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(2023)))
+        for line in lines {
+            let bytes = Array(line.utf8)
+            let outcome = bytes.withUnsafeBufferPointer { parser.parse($0) }
+            var longLived: Parsed?
+            if case .record(let r) = outcome {
+                longLived = Parsed(time: TimeFormat.rfc3339(micros: r.time), host: symbols.name(r.host),
+                                   program: symbols.name(r.program), pid: r.pid,
+                                   message: String(decoding: bytes[Int(r.messageStart)..<Int(r.messageEnd)], as: UTF8.self))
+            }
+            #expect(longLived == parse(line), "\(line)")
+        }
+    }
+
+    @Test func aNewYearAnchorIsNotHiddenByTheCachedMinute() {
+        let symbols = SymbolTable()
+        var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(2025)))
+        func time(_ line: String) -> String? {
+            guard case .record(let r) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
+            return TimeFormat.rfc3339(micros: r.time)
+        }
+        #expect(time("Mar 14 00:00:31 h p[1]: a") == "2025-03-14T00:00:31Z")
+        parser.years.reanchor(.firstLineYear(2020))
+        #expect(time("Mar 14 00:00:32 h p[1]: b") == "2020-03-14T00:00:32Z")
+    }
+
+    @Test func theCachedMinuteKeepsTheZonesOffsetPerLine() {
+        // 2023-03-26 in Europe/Berlin: 02:00 local does not exist, 01:59 is +01:00, 03:00 is +02:00.
+        #expect(parse("Mar 26 01:59:59 h p[1]: a", zone: "Europe/Berlin")?.time == "2023-03-26T00:59:59Z")
+        let symbols = SymbolTable()
+        var parser = SyslogParser(symbols: symbols, options: ParseOptions(timeZone: TimeZone(identifier: "Europe/Berlin")!),
+                                  years: YearTracker(.firstLineYear(2023)))
+        var times: [String] = []
+        for line in ["Oct 29 02:30:00 h p[1]: a", "Oct 29 02:30:01 h p[1]: b", "Oct 29 03:30:00 h p[1]: c"] {
+            if case .record(let r) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) {
+                times.append(TimeFormat.rfc3339(micros: r.time))
+            }
+        }
+        #expect(times == ["Oct 29 02:30:00 h p[1]: a", "Oct 29 02:30:01 h p[1]: b", "Oct 29 03:30:00 h p[1]: c"]
+            .compactMap { parse($0, zone: "Europe/Berlin")?.time })
+        #expect(times.count == 3)
+    }
+}

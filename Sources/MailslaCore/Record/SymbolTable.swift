@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Interns names seen in logs (hosts, programs) without allocating per lookup.
 ///
 /// Bounded: past `limit` distinct names every new one maps to `Symbol.overflow`
@@ -24,8 +18,12 @@ public final class SymbolTable: @unchecked Sendable {
     public internal(set) var overflowed = 0
 
     /// A small direct-mapped cache in front of the hash table: log lines repeat the same few
-    /// hosts and programs, so most lookups end after one short memcmp.
-    @exclusivity(unchecked) private var recent: [UInt32] = Array(repeating: 0, count: 256)
+    /// hosts and programs, so most lookups end after one short comparison.
+    private let recent: UnsafeMutablePointer<UInt32>
+    /// Each symbol's bytes in raw memory (a copy of `bytes`, whose nested arrays cost
+    /// reference counting on every comparison): start and length per id, 0 for the fixed two.
+    private let keyStarts: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
+    private let keyLengths: UnsafeMutablePointer<Int>
 
     public init(limit: Int = 8192) {
         self.limit = max(limit, 2)
@@ -34,9 +32,19 @@ public final class SymbolTable: @unchecked Sendable {
         (names + 1).initialize(to: "(other)")
         slots = Array(repeating: 0, count: 64)
         mask = 63
+        recent = .allocate(capacity: 256)
+        recent.initialize(repeating: 0, count: 256)
+        keyStarts = .allocate(capacity: self.limit)
+        keyStarts.initialize(repeating: nil, count: self.limit)
+        keyLengths = .allocate(capacity: self.limit)
+        keyLengths.initialize(repeating: 0, count: self.limit)
     }
 
     deinit {
+        for index in 2..<nameCount { keyStarts[index]?.deallocate() }
+        keyStarts.deallocate()
+        keyLengths.deallocate()
+        recent.deallocate()
         names.deinitialize(count: nameCount)
         names.deallocate()
     }
@@ -60,7 +68,7 @@ public final class SymbolTable: @unchecked Sendable {
         let n = key.count
         let probe = (n &* 31 &+ Int(key[0]) &* 7 &+ Int(key[n - 1]) &* 13 &+ Int(key[n >> 1])) & 255
         let cached = recent[probe]
-        if cached != 0, Self.equal(bytes[Int(cached)], key) { return Symbol(raw: cached) }
+        if cached != 0, matches(Int(cached), key) { return Symbol(raw: cached) }
         let symbol = lookup(key)
         if symbol != .overflow { recent[probe] = symbol.raw }
         return symbol
@@ -72,7 +80,7 @@ public final class SymbolTable: @unchecked Sendable {
             let slot = Int(truncatingIfNeeded: h) & mask
             let index = slots[slot]
             if index == 0 { return insert(key, slot: slot) }
-            if Self.equal(bytes[Int(index)], key) { return Symbol(raw: index) }
+            if matches(Int(index), key) { return Symbol(raw: index) }
             h &+= 1
         }
     }
@@ -84,6 +92,10 @@ public final class SymbolTable: @unchecked Sendable {
         }
         let index = UInt32(nameCount)
         bytes.append(Array(key))
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: key.count)
+        copy.initialize(from: key.baseAddress!, count: key.count)
+        keyStarts[nameCount] = copy
+        keyLengths[nameCount] = key.count
         (names + nameCount).initialize(to: String(decoding: key, as: UTF8.self))
         nameCount += 1
         slots[slot] = index
@@ -125,9 +137,11 @@ public final class SymbolTable: @unchecked Sendable {
         return h ^ (h >> 29)
     }
 
+    /// True when symbol `index` (2 or more) is `key`, which is not empty.
     @inline(__always)
-    static func equal(_ stored: [UInt8], _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard stored.count == key.count else { return false }
-        return stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+    private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = key.count
+        guard keyLengths[index] == n, let stored = keyStarts[index] else { return false }
+        return ShortBytes.equal(stored, key.baseAddress!, count: n)
     }
 }
