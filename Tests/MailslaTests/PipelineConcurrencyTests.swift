@@ -51,6 +51,43 @@ struct PipelineConcurrencyTests {
         #expect(episodes.count >= (truth.attacks ?? []).count && episodes.count >= 3, "\(episodes.count) episodes")
     }
 
+    /// A classify-only replay of `log` on `threads` classifying threads: the report as JSON and the events file.
+    static func classifyOnly(_ log: String, threads: Int, directory: URL) throws -> (report: String, events: Data, classified: Int) {
+        var options = ReplayOptions()
+        options.paths = [log]
+        options.year = 2026
+        options.rules = shippedRules
+        options.classifyOnly = true
+        options.classifyThreads = threads
+        let events = directory.appendingPathComponent("events-\(threads).jsonl").path
+        options.eventsPath = events
+        var result = try Replay(options: options).run()
+        result.elapsedSeconds = 1
+        return (ReplayReport(result: result, timeZoneName: "UTC").json().rendered(),
+                try Data(contentsOf: URL(fileURLWithPath: events)), result.classification?.counters.classified ?? 0)
+    }
+
+    @Test("classify-only on two classifying threads writes the same events and counts as on one")
+    func classifyLanesEqualSequential() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailsla-lanes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("mail.log").path
+        _ = try CorpusWriter(options: CorpusOptions(seed: 7, lines: 120_000, days: 2)).write(to: .file(log))
+
+        let one = try Self.classifyOnly(log, threads: 1, directory: directory)
+        let two = try Self.classifyOnly(log, threads: 2, directory: directory)
+        let three = try Self.classifyOnly(log, threads: 3, directory: directory)
+        #expect(two.events == one.events)
+        #expect(two.report == one.report)
+        #expect(three.events == one.events)
+        #expect(three.report == one.report)
+        // Not vacuous: many batches went through the lanes, and most lines matched a rule.
+        #expect(one.events.split(separator: UInt8(ascii: "\n")).count > 100_000)
+        #expect(one.classified > 100_000, "\(one.classified) classified")
+        #expect(two.classified == one.classified)
+    }
+
     @Test("an error in the flow thread's sink reaches the caller")
     func sinkErrorIsRethrown() throws {
         struct SinkFailed: Error {}

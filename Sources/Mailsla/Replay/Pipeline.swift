@@ -24,11 +24,13 @@ public final class Pipeline {
     private let flow: FlowStage?
     private var worker: BatchWorker?
     private var detectWorker: BatchWorker?
+    /// Classify-only runs classify on these threads (`classifyConcurrently`).
+    private var lanes: ClassifyLanes?
     private var eventBatch = EventBatch()
     /// What the last `restore` left out because the rule pack changed (Pipeline+Snapshot.swift).
     public internal(set) var restoreDrops = SnapshotDrops()
     /// Snapshots need every stage on one thread, at a batch boundary.
-    var runsOnOneThread: Bool { worker == nil }
+    var runsOnOneThread: Bool { worker == nil && lanes == nil }
 
     public init(symbols: SymbolTable, rules: RuleSet? = nil, flow: FlowSettings = FlowSettings(),
                 detection: DetectionSettings = DetectionSettings(), classifyOnly: Bool = false,
@@ -66,6 +68,17 @@ public final class Pipeline {
         }
     }
 
+    /// Classifies on `count` worker threads for the rest of the run, batches taken in turn
+    /// and their events written in input order (the same output as one thread). Call
+    /// after `configureClassifier` and before the first batch. Only for a classify-only
+    /// pipeline whose classifier neither times rules nor counts unmatched shapes (those
+    /// stay on one thread); otherwise does nothing.
+    public func classifyConcurrently(threads count: Int = 2) {
+        guard let classifier, flow == nil, detectors == nil, lanes == nil, count > 0,
+              !classifier.timing, classifier.counters.unmatchedShapes == nil else { return }
+        lanes = ClassifyLanes(count: count, rules: classifier.rules, symbols: symbols)
+    }
+
     /// Adjusts the classifier before the first batch: timing for `rules bench`,
     /// unmatched shapes for `rules coverage`. Does nothing without rules.
     public func configureClassifier(_ body: (inout Classifier) -> Void) {
@@ -75,6 +88,10 @@ public final class Pipeline {
     /// Runs every stage over one batch (the flow half and the detectors on their threads, when they have them).
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)
+        if let lanes {
+            try lanes.submit(batch) { batch, events in try self.events?.write(batch, events: events, classifier: self.classifier) }
+            return
+        }
         if classifier != nil {
             classifier!.classify(batch, into: &eventBatch)
         } else {
@@ -116,6 +133,11 @@ public final class Pipeline {
 
     /// The input ended: waits for the other threads, closes open messages and episodes.
     public func finish() throws -> Int {
+        if let lanes {
+            self.lanes = nil
+            let counters = try lanes.finish { batch, events in try self.events?.write(batch, events: events, classifier: self.classifier) }
+            for lane in counters { classifier!.addCounters(lane) }
+        }
         if let worker {
             self.worker = nil
             try worker.finish()

@@ -26,6 +26,10 @@ public struct Classifier {
         table = CandidateTable(ruleCount: rules.rules.count, maxCaptures: rules.captureSlots.map(\.count).max() ?? 0)
     }
 
+    /// Adds what another classifier over the same rule set counted (one classifier per
+    /// thread: `replay --classify-only` on several threads).
+    public mutating func addCounters(_ other: ClassifierCounters) { counters.add(other) }
+
     /// Starts counting the shapes of unmatched messages (for `rules coverage`),
     /// keeping at most `limit` shapes; costs a masking pass per unmatched line.
     public mutating func collectUnmatchedShapes(limit: Int = UnmatchedShapes.defaultLimit) {

@@ -52,3 +52,20 @@ public struct ClassifierCounters: Sendable {
         return out
     }
 }
+
+extension ClassifierCounters {
+    /// Adds what another classifier over the same rule set counted (one per thread:
+    /// `replay --classify-only` on several threads). Unmatched shapes are not summed:
+    /// a classifier that collects them runs alone.
+    mutating func add(_ other: ClassifierCounters) {
+        precondition(other.hits.count == hits.count && other.unmatchedShapes == nil, "counters of another rule set")
+        for rule in hits.indices {
+            hits[rule] += other.hits[rule]
+            tries[rule] += other.tries[rule]
+            limitHits[rule] += other.limitHits[rule]
+            nanoseconds[rule] += other.nanoseconds[rule]
+        }
+        for (raw, count) in other.classifiedCounts.enumerated() where count > 0 { countClassified(Symbol(raw: UInt32(raw)), count) }
+        for (raw, count) in other.unmatchedCounts.enumerated() where count > 0 { countUnmatched(Symbol(raw: UInt32(raw)), count) }
+    }
+}

@@ -21,19 +21,28 @@ struct LiteralProbe {
     @inline(__always)
     func occurs(in message: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         if offset >= 0 {
-            return offset + count <= length && memcmp(message + offset, bytes, count) == 0
+            return offset &+ count <= length && equals(message + offset)
         }
         guard count <= length else { return false }
         let byte = Int32(bytes[anchor])
         var from = anchor
-        let last = length - count + anchor
+        let last = length &- count &+ anchor
         while from <= last {
-            guard let hit = memchr(message + from, byte, last - from + 1) else { return false }
+            guard let hit = memchr(message + from, byte, last &- from &+ 1) else { return false }
             let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - message
-            if memcmp(message + at - anchor, bytes, count) == 0 { return true }
-            from = at + 1
+            if equals(message + (at &- anchor)) { return true }
+            from = at &+ 1
         }
         return false
+    }
+
+    /// Whether the literal's bytes start at `start`: first and last byte compared inline,
+    /// since most candidates differ there and a `memcmp` call costs more than the test.
+    @inline(__always)
+    private func equals(_ start: UnsafePointer<UInt8>) -> Bool {
+        let end = count &- 1
+        return count == 0 || (start[0] == bytes[0] && start[end] == bytes[end]
+            && (count <= 2 || memcmp(start + 1, bytes + 1, count &- 2) == 0))
     }
 }
 
