@@ -34,8 +34,15 @@ struct MailflowProbe {
                                     username: target.credentials?.username,
                                     password: try target.credentials?.resolvePassword(), message: message)
         let prober = Prober(group: group, tracker: tracker)
-        try await prober.converse(&smtp, ProbeConnection.Endpoint(target), NIODeadline.now() + .milliseconds(Int64(target.timeoutMilliseconds)),
-                                  target.timeoutMilliseconds)
+        do {
+            try await prober.converse(&smtp, ProbeConnection.Endpoint(target), NIODeadline.now() + .milliseconds(Int64(target.timeoutMilliseconds)),
+                                      target.timeoutMilliseconds)
+        } catch {
+            // The message never left: nobody will wait for it, so the tracker must not keep it
+            // (every failed probe of a server that is down would stay there for good).
+            tracker?.forget(messageID)
+            throw error
+        }
         switch flow.confirm {
         case .logs:
             guard let arrival = await tracker!.arrival(of: messageID, until: deadline) else {

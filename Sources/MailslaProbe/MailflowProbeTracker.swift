@@ -31,6 +31,11 @@ public final class MailflowProbeTracker: Sendable {
         }
     }
 
+    /// Drops a Message-ID whose message was never sent (the SMTP conversation failed).
+    func forget(_ messageID: String) {
+        _ = waiting.withLock { $0.removeValue(forKey: messageID) }
+    }
+
     /// Hands finished messages to waiting probes; cheap when none waits. Call it from the engine
     /// with every batch the pipeline's message sink receives.
     public func observe(_ records: [MessageRecord]) {

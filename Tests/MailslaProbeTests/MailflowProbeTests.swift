@@ -75,6 +75,15 @@ import Testing
         #expect(server.lines.contains("RCPT TO:<inbox@example.test>"))
     }
 
+    /// A probe whose SMTP conversation fails leaves nothing in the tracker: found when a slow
+    /// (ASan) run timed out waiting for the greeting and the id stayed pending for good.
+    @Test func aFailedConversationLeavesNothingPending() async throws {
+        let tracker = MailflowProbeTracker()
+        let refused = await Prober(tracker: tracker).probe(Self.target(port: try await LineServer.closedPort(), confirm: .logs), at: 0)
+        #expect(refused.errorClass == .refused)
+        #expect(tracker.pending == 0)
+    }
+
     @Test func notSeenInTimeIsTimeoutAndBouncedIsProtocol() async throws {
         let server = try await Self.smtpServer()
         defer { Task { await server.stop() } }
