@@ -89,12 +89,7 @@ final class TailHarness: @unchecked Sendable {
         next += count
         linesWritten += count
         written += chunk
-        let p = path(name)
-        if !FileManager.default.fileExists(atPath: p) { _ = FileManager.default.createFile(atPath: p, contents: nil) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: p))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: chunk)
-        try handle.close()
+        try write(chunk, to: name)
     }
 
     /// Appends hand-written lines (each without its newline) to `name`; they count as written like the pool's.
@@ -102,6 +97,10 @@ final class TailHarness: @unchecked Sendable {
         let chunk = Array(lines.map { $0 + "\n" }.joined().utf8)
         linesWritten += lines.count
         written += chunk
+        try write(chunk, to: name)
+    }
+
+    private func write(_ chunk: [UInt8], to name: String) throws {
         let p = path(name)
         if !FileManager.default.fileExists(atPath: p) { _ = FileManager.default.createFile(atPath: p, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: p))
