@@ -344,8 +344,9 @@ struct WindowTable {
             slot.tumbleStart = t - t % window
         } else if t >= slot.tumbleStart + window {
             let finished = slot.tumbleStart + window
-            var peak = Double(slot.peak) * decay(from: slot.peakTime, to: t, halfLife: baseline.halfLifeSeconds)
-            if !slot.tumbleHot {
+            // A zero stays zero whatever the decay (a factor in (0, 1]): no exp2 for it.
+            var peak = slot.peak == 0 ? 0 : Double(slot.peak) * decay(from: slot.peakTime, to: t, halfLife: baseline.halfLifeSeconds)
+            if !slot.tumbleHot, slot.tumbleCount != 0 {
                 let last = Double(slot.tumbleCount) * decay(from: finished, to: t, halfLife: baseline.halfLifeSeconds)
                 peak = max(peak, last)
             }
