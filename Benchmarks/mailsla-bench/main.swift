@@ -2,7 +2,7 @@
 // `mailsla generate` (see scripts/bench, which also times whole processes).
 //
 //   mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b,…] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR]
-//                 [--generate-lines N]
+//                 [--generate-lines N] [--snapshot-out FILE]
 //
 // Each stage reads its input once to warm the page cache, then runs N times;
 // the medians of wall time and of this thread's CPU time are reported (rates use
@@ -26,6 +26,8 @@ struct Arguments {
     var generateLines = 1_000_000
     var stages: [String]?
     var rules = "rules"
+    /// The snapshot stage writes the pipeline's snapshot here: base and new binaries must give the same bytes.
+    var snapshotOut: String?
 
     init(_ argv: [String]) {
         var i = 1
@@ -45,8 +47,9 @@ struct Arguments {
             case "--generate-lines": generateLines = Int(value()) ?? { fail("--generate-lines needs a number") }()
             case "--stages": stages = value().split(separator: ",").map(String.init)
             case "--rules": rules = value()
+            case "--snapshot-out": snapshotOut = value()
             case "-h", "--help":
-                print("usage: mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR] [--generate-lines N]")
+                print("usage: mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR] [--generate-lines N] [--snapshot-out FILE]")
                 print("stages: \(Stage.allCases.map(\.rawValue).joined(separator: ","))")
                 exit(0)
             default: fail("unknown argument \(argv[i]) (try --help)")
@@ -244,6 +247,7 @@ func measureSnapshot(_ args: Arguments) throws {
         if n == 0 { break }
     }
     var bytes = pipeline.snapshot()
+    if let path = args.snapshotOut { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
     var encode: [Double] = [], encodeCPU: [Double] = [], decode: [Double] = [], decodeCPU: [Double] = []
     for _ in 0..<max(1, args.runs) {
         var start = now(), cpuStart = cpuNow()

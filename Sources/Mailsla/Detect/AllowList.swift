@@ -47,30 +47,3 @@ struct AllowList {
     @inline(__always)
     func contains(name hash: UInt64) -> Bool { !names.isEmpty && names.contains(hash) }
 }
-
-/// FNV-1a over bytes with ASCII folded to lower case: the identity of a user
-/// name or a mail address in the detector tables. Never 0 (0 means "none").
-enum NameHash {
-    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
-    static let prime: UInt64 = 0x100_0000_01b3
-
-    @inline(__always)
-    static func of(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64 = seed) -> UInt64 {
-        var h = seed
-        for var c in bytes {
-            if c >= 65 && c <= 90 { c |= 0x20 }
-            h = (h ^ UInt64(c)) &* prime
-        }
-        return h == 0 ? 1 : h
-    }
-
-    /// Mixes a small value into a hash (a host, a tag).
-    @inline(__always)
-    static func mix(_ h: UInt64, _ value: UInt64) -> UInt64 {
-        var x = h ^ (value &+ 0x9e37_79b9_7f4a_7c15)
-        x = (x ^ (x >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        x = (x ^ (x >> 27)) &* 0x94d0_49bb_1331_11eb
-        x ^= x >> 31
-        return x == 0 ? 1 : x
-    }
-}

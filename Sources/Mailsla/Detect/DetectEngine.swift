@@ -24,10 +24,7 @@ struct DetectEngine {
     var pendingAuth: [IPAddress: (count: Int32, time: Int64)] = [:]
     private var postscreen: [UInt32: Bool] = [:]
     var allowListed = 0
-    /// The last client address parsed, by its text (up to 16 bytes packed in two words):
-    /// a postscreen bot's lines name the same address back to back.
-    private var lastAddressText: (UInt64, UInt64, Int) = (0, 0, -1)
-    private var lastAddress: IPAddress?
+    private var addresses = AddressCache()
     var finished = false
 
     // Family bits, in the order each detector lists its families.
@@ -132,7 +129,7 @@ struct DetectEngine {
                       let count = e.bytes(v.count).flatMap(Self.number), count >= settings.anvilConnectionRate
                 else { return }
             }
-            guard let ip = e.bytes(v.clientIP).flatMap({ clientAddress($0) }) else {
+            guard let ip = e.bytes(v.clientIP).flatMap({ addresses.address($0) }) else {
                 if role == .connectionLimit { conn(nil, host, t, e, mask: Self.connLimits) }
                 return
             }
@@ -169,20 +166,6 @@ struct DetectEngine {
         }
     }
 
-    /// `IPAddress(bytes:)` with a one-entry cache, keyed by the text's first
-    /// and last eight bytes (two unaligned loads) and its length.
-    @inline(__always)
-    private mutating func clientAddress(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
-        guard bytes.count >= 8, bytes.count <= 16, let base = bytes.baseAddress else { return IPAddress(bytes: bytes) }
-        let raw = UnsafeRawPointer(base)
-        let a = raw.loadUnaligned(as: UInt64.self)
-        let b = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
-        if a == lastAddressText.0, b == lastAddressText.1, bytes.count == lastAddressText.2 { return lastAddress }
-        lastAddress = IPAddress(bytes: bytes)
-        lastAddressText = (a, b, bytes.count)
-        return lastAddress
-    }
-
     private mutating func conn(_ ip: IPAddress?, _ host: UInt32, _ t: Int64, _ e: RawEvent, mask: UInt8) {
         let evidence = Evidence(time: t, host: host, kind: e.event.kind, weight: 1, ip: ip)
         connFlood.observe(evidence, mask: mask, label: { nil })
@@ -201,7 +184,7 @@ struct DetectEngine {
     /// the session; the second line counts only the attempts the first did not.
     private mutating func auth(_ e: RawEvent, _ host: UInt32, _ t: Int64) {
         let v = vocabulary
-        let ip = e.bytes(v.clientIP).flatMap { IPAddress(bytes: $0) }
+        let ip = e.bytes(v.clientIP).flatMap { addresses.address($0) }
         if let ip, allow.contains(ip) {
             allowListed += 1
             return
@@ -251,33 +234,38 @@ struct DetectEngine {
     private mutating func flow(_ role: DetectVocabulary.Role, _ e: RawEvent, _ host: UInt32, _ t: Int64) {
         let v = vocabulary
         guard let qid = e.bytes(v.queueID), !qid.isEmpty else { return }
-        let message = NameHash.mix(NameHash.of(qid), UInt64(host))
+        // The queue file's hash only once an event needs it: most client and hand-off lines do not.
+        var message: UInt64 { NameHash.mix(NameHash.of(qid), UInt64(host)) }
         switch role {
         case .flowClient:
-            guard let ip = e.bytes(v.clientIP).flatMap({ IPAddress(bytes: $0) }) else { return }
+            guard let ip = e.bytes(v.clientIP).flatMap({ addresses.address($0) }) else { return }
             if allow.isLocal(ip) {
                 seen.insert(NameHash.mix(message, Tag.reinjected))
                 return
             }
             if allow.contains(ip) {
                 allowListed += 1
+                let message = message
                 seen.insert(NameHash.mix(message, Tag.trusted))
                 seen.insert(NameHash.mix(message, Tag.reinjected))
                 return
             }
             guard let user = e.bytes(v.saslUsername), !user.isEmpty else { return }
-            bomb(user, type: .saslUsername, mask: Self.bombSASL, e, host, t)
+            bomb(user, hash: NameHash.of(user), type: .saslUsername, mask: Self.bombSASL, e, host, t)
         case .flowQueued:
             guard let sender = e.bytes(v.sender), !sender.isEmpty else { return }
+            let message = message
             if seen.contains(NameHash.mix(message, Tag.reinjected)) { return }
             guard seen.insert(NameHash.mix(message, Tag.queued)) else { return }
-            bomb(sender, type: .sender, mask: Self.bombSender, e, host, t)
+            bomb(sender, hash: NameHash.of(sender), type: .sender, mask: Self.bombSender, e, host, t)
         case .flowDelivery:
             guard let recipient = e.bytes(v.recipient), !recipient.isEmpty else { return }
-            if let relay = e.bytes(v.relayIP).flatMap({ IPAddress(bytes: $0) }), allow.isLocal(relay) { return }
+            if let relay = e.bytes(v.relayIP).flatMap({ addresses.address($0) }), allow.isLocal(relay) { return }
+            let message = message
             if seen.contains(NameHash.mix(message, Tag.trusted)) { return }
-            guard seen.insert(NameHash.mix(message, NameHash.of(recipient))) else { return }
-            bomb(recipient, type: .recipient, mask: Self.bombRecipient, e, host, t)
+            let hash = NameHash.of(recipient)
+            guard seen.insert(NameHash.mix(message, hash)) else { return }
+            bomb(recipient, hash: hash, type: .recipient, mask: Self.bombRecipient, e, host, t)
         default:
             return
         }
@@ -287,9 +275,9 @@ struct DetectEngine {
         static let reinjected: UInt64 = 1, trusted: UInt64 = 2, queued: UInt64 = 3
     }
 
-    private mutating func bomb(_ name: UnsafeBufferPointer<UInt8>, type: OffenderType, mask: UInt8, _ e: RawEvent,
-                      _ host: UInt32, _ t: Int64) {
-        let hash = NameHash.of(name)
+    /// `hash` is `NameHash.of(name)`.
+    private mutating func bomb(_ name: UnsafeBufferPointer<UInt8>, hash: UInt64, type: OffenderType, mask: UInt8,
+                               _ e: RawEvent, _ host: UInt32, _ t: Int64) {
         if allow.contains(name: hash) {
             allowListed += 1
             return

@@ -240,6 +240,7 @@ struct Detector {
     mutating func observe(_ e: Evidence, mask: UInt8, keepLabel: Bool = false, label: () -> String?) {
         // Count first, in one tight pass over the tables; then act on what crossed a line.
         var steps = Steps()
+        var counted: UInt8 = 0
         let scopes = self.scopes
         var dropped = 0
         tables.withUnsafeMutableBufferPointer { tables in
@@ -250,6 +251,7 @@ struct Detector {
                 guard f < tables.count, let key = scopes[f].key(e, family: UInt8(truncatingIfNeeded: f)) else { continue }
                 if let step = tables[f].count(key, at: e.time, weight: e.weight) {
                     steps[f] = step
+                    counted |= 1 << UInt8(truncatingIfNeeded: f)
                 } else {
                     dropped += 1
                 }
@@ -257,7 +259,10 @@ struct Detector {
         }
         droppedEvents += dropped
         var target: Int?
-        for f in 0..<Steps.capacity {
+        // Only the families that counted, in family order.
+        while counted != 0 {
+            let f = counted.trailingZeroBitCount
+            counted &= counted &- 1
             guard let step = steps[f] else { continue }
             if step.episode >= 0 {
                 if step.above, let i = openIndex(e.host), open[i].serial == step.episode {

@@ -164,18 +164,28 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
             guard let p = Int(parts[1]), (0...full).contains(p) else { return nil }
             length = p
         }
-        prefix = ip.isV4 ? 96 + length : length
-        address = ip.masked(prefix: prefix)
+        self.init(address: ip, prefix: ip.isV4 ? 96 + length : length)
     }
 
     init(address: IPAddress, prefix: Int) {
         self.prefix = prefix
         self.address = address.masked(prefix: prefix)
+        hiMask = IPAddress.mask(prefix)
+        loMask = IPAddress.mask(prefix - 64)
     }
 
-    /// The prefix as two word masks, so `contains` is two ANDs and two compares.
-    private var hiMask: UInt64 { IPAddress.mask(prefix) }
-    private var loMask: UInt64 { IPAddress.mask(prefix - 64) }
+    /// The prefix as two word masks, so `contains` is two ANDs and two compares (kept, not
+    /// recomputed: the allow-list is tested on every evidence event). They follow from
+    /// `prefix`, so they add nothing to equality.
+    private let hiMask: UInt64
+    private let loMask: UInt64
+
+    public static func == (a: IPNetwork, b: IPNetwork) -> Bool { a.address == b.address && a.prefix == b.prefix }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(prefix)
+    }
 
     @inline(__always)
     public func contains(_ ip: IPAddress) -> Bool {

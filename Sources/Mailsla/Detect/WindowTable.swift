@@ -210,18 +210,18 @@ struct WindowTable {
     }
 
     /// Counts `weight` events of `key` at `t` in one call: finds or makes its
-    /// slot, cools it first if its quiet horizon passed, rolls the baseline,
-    /// adds. Nil when the table is full of hot keys. The common case (no
-    /// baseline) runs on raw buffers: this is the detectors' inner loop.
+    /// slot, cools it first if its quiet horizon passed, adds, and rolls and
+    /// fills the baseline's tumbling window. Nil when the table is full of hot
+    /// keys. Runs on raw buffers: this is the detectors' inner loop.
     @inline(__always)
     mutating func count(_ key: DetectKey, at t: Int64, weight eventWeight: Int32) -> Step? {
         guard let slot = slot(key, now: t) else { return nil }
         let weight = threshold.countsEvents ? 1 : eventWeight
-        if baseline != nil { return countWithBaseline(slot, at: t, weight: weight) }
         let s = Int(slot)
         let b = bucket(t)
         let n = Int64(Self.buckets)
         let horizon = self.horizon, close = threshold.close, closeBuckets = self.closeBuckets
+        let baseline = self.baseline, windowSeconds = threshold.windowSeconds
         return slots.withUnsafeMutableBufferPointer { sp in
             counts.withUnsafeMutableBufferPointer { cp in
                 let base = s &<< 4
@@ -232,6 +232,7 @@ struct WindowTable {
                     sp[s].total = 0
                     sp[s].firstSinceReset = .max
                 }
+                if let baseline { Self.tumble(&sp[s], at: t, windowSeconds: windowSeconds, baseline: baseline) }
                 let head = sp[s].head
                 if b > head {
                     if head == .min || b - head >= n {
@@ -256,8 +257,12 @@ struct WindowTable {
                     if t < sp[s].firstSinceReset { sp[s].firstSinceReset = t }
                 }
                 if t > sp[s].lastSeen { sp[s].lastSeen = t }
-                let total = Int(sp[s].total)
                 let episode = sp[s].episode
+                if baseline != nil {
+                    sp[s].tumbleCount &+= weight
+                    if episode >= 0 { sp[s].tumbleHot = true }
+                }
+                let total = Int(sp[s].total)
                 var above = false
                 if episode >= 0 {
                     var recent = total
@@ -271,19 +276,6 @@ struct WindowTable {
                 return Step(slot: slot, count: total, episode: episode, above: above)
             }
         }
-    }
-
-    private mutating func countWithBaseline(_ slot: Int32, at t: Int64, weight: Int32) -> Step {
-        let s = Int(slot)
-        if slots[s].episode >= 0, t - slots[s].lastAbove >= horizon {
-            slots[s].episode = -1
-            reset(slot)
-        }
-        tumble(slot, at: t)
-        let count = add(slot, at: t, weight: weight)
-        countTumble(slot, weight: weight)
-        let episode = slots[s].episode
-        return Step(slot: slot, count: count, episode: episode, above: episode >= 0 && recent(slot) >= threshold.close)
     }
 
     /// Counts `weight` events at `t`; returns the window's count after. An
@@ -307,19 +299,6 @@ struct WindowTable {
     mutating func total(_ slot: Int32, at now: Int64) -> Int {
         advance(Int(slot), to: bucket(now))
         return Int(slots[Int(slot)].total)
-    }
-
-    /// The count over the close window, as of the last `add` or `total`.
-    func recent(_ slot: Int32) -> Int {
-        let s = Int(slot)
-        if closeBuckets == Self.buckets { return Int(slots[s].total) }
-        let head = slots[s].head
-        guard head != .min else { return 0 }
-        var sum = 0
-        for j in 0..<closeBuckets {
-            sum += Int(counts[s &<< 4 + Self.ring(head - Int64(j))])
-        }
-        return sum
     }
 
     /// When the events now in the window began: the first non-empty bucket, or
@@ -353,40 +332,33 @@ struct WindowTable {
     func baselineLevel(_ slot: Int32, at t: Int64) -> Double {
         guard let baseline else { return 0 }
         let s = slots[Int(slot)]
-        return Double(s.peak) * decay(from: s.peakTime, to: t, halfLife: baseline.halfLifeSeconds)
+        return Double(s.peak) * Self.decay(from: s.peakTime, to: t, halfLife: baseline.halfLifeSeconds)
     }
 
     /// Rolls the tumbling window forward before an event at `t`; a finished
     /// window in which the key was never hot becomes its new peak if busier.
-    mutating func tumble(_ slot: Int32, at t: Int64) {
-        guard let baseline else { return }
-        let s = Int(slot)
-        let window = max(1, threshold.windowSeconds) * 1_000_000
-        if slots[s].tumbleStart == .min {
-            slots[s].tumbleStart = t - t % window
-        } else if t >= slots[s].tumbleStart + window {
-            let finished = slots[s].tumbleStart + window
-            var peak = Double(slots[s].peak) * decay(from: slots[s].peakTime, to: t, halfLife: baseline.halfLifeSeconds)
-            if !slots[s].tumbleHot {
-                let last = Double(slots[s].tumbleCount) * decay(from: finished, to: t, halfLife: baseline.halfLifeSeconds)
+    @inline(__always)
+    private static func tumble(_ slot: inout WindowSlot, at t: Int64, windowSeconds: Int64, baseline: BaselineThreshold) {
+        let window = max(1, windowSeconds) * 1_000_000
+        if slot.tumbleStart == .min {
+            slot.tumbleStart = t - t % window
+        } else if t >= slot.tumbleStart + window {
+            let finished = slot.tumbleStart + window
+            // A zero stays zero whatever the decay (a factor in (0, 1]): no exp2 for it.
+            var peak = slot.peak == 0 ? 0 : Double(slot.peak) * decay(from: slot.peakTime, to: t, halfLife: baseline.halfLifeSeconds)
+            if !slot.tumbleHot, slot.tumbleCount != 0 {
+                let last = Double(slot.tumbleCount) * decay(from: finished, to: t, halfLife: baseline.halfLifeSeconds)
                 peak = max(peak, last)
             }
-            slots[s].peak = Float(peak)
-            slots[s].peakTime = t
-            slots[s].tumbleStart = t - t % window
-            slots[s].tumbleCount = 0
-            slots[s].tumbleHot = false
+            slot.peak = Float(peak)
+            slot.peakTime = t
+            slot.tumbleStart = t - t % window
+            slot.tumbleCount = 0
+            slot.tumbleHot = false
         }
     }
 
-    /// Counts an event in the tumbling window (after `tumble`).
-    mutating func countTumble(_ slot: Int32, weight: Int32) {
-        guard baseline != nil else { return }
-        slots[Int(slot)].tumbleCount += weight
-        if slots[Int(slot)].isHot { slots[Int(slot)].tumbleHot = true }
-    }
-
-    private func decay(from: Int64, to: Int64, halfLife: Int64) -> Double {
+    private static func decay(from: Int64, to: Int64, halfLife: Int64) -> Double {
         guard to > from, halfLife > 0 else { return 1 }
         return exp2(-Double(to - from) / (Double(halfLife) * 1e6))
     }
