@@ -64,22 +64,15 @@ extension PatternSyntax {
 
     /// Whether the pattern turns on multi-line mode anywhere: `(?m)`, `(?im:` and the like.
     static func setsMultiline(_ bytes: [UInt8]) -> Bool {
-        var i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\") {
-                i += 2
-                continue
+        anyUnescaped(bytes) { i in
+            guard bytes[i] == UInt8(ascii: "("), bytes[i + 1] == UInt8(ascii: "?") else { return false }
+            var j = i + 2
+            while j < bytes.count, Self.isOptionLetter(bytes[j]) {
+                if bytes[j] == UInt8(ascii: "m") { return true }
+                j += 1
             }
-            if bytes[i] == UInt8(ascii: "("), bytes[i + 1] == UInt8(ascii: "?") {
-                var j = i + 2
-                while j < bytes.count, Self.isOptionLetter(bytes[j]) {
-                    if bytes[j] == UInt8(ascii: "m") { return true }
-                    j += 1
-                }
-            }
-            i += 1
+            return false
         }
-        return false
     }
 
     static func isOptionLetter(_ c: UInt8) -> Bool {
@@ -88,13 +81,18 @@ extension PatternSyntax {
 
     /// Whether the pattern holds "{," outside an escape.
     static func hasOpenLowerBound(_ bytes: [UInt8]) -> Bool {
+        anyUnescaped(bytes) { bytes[$0] == UInt8(ascii: "{") && bytes[$0 + 1] == UInt8(ascii: ",") }
+    }
+
+    /// Whether `test` holds at some position outside an escape that has a byte after it.
+    private static func anyUnescaped(_ bytes: [UInt8], _ test: (Int) -> Bool) -> Bool {
         var i = 0
         while i + 1 < bytes.count {
             if bytes[i] == UInt8(ascii: "\\") {
                 i += 2
                 continue
             }
-            if bytes[i] == UInt8(ascii: "{"), bytes[i + 1] == UInt8(ascii: ",") { return true }
+            if test(i) { return true }
             i += 1
         }
         return false
