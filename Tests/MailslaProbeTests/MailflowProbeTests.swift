@@ -142,7 +142,9 @@ import Testing
         setenv("MAILSLA_PROBE_TEST_IMAP", "pw", 1)
         let mailbox = ProbeTargetSettings.IMAPMailbox(
             host: "127.0.0.1", port: imap.port, credentials: .init(username: "inbox", password: .environment("MAILSLA_PROBE_TEST_IMAP")))
-        let r = await Prober().probe(Self.target(port: smtp.port, confirm: .imap(mailbox)), at: 0)
+        // The budget is generous: it only bounds a failure, and a loaded or sanitized run needs
+        // seconds for the conversation before the three searches (5 s failed under ASan at load 10).
+        let r = await Prober().probe(Self.target(port: smtp.port, confirm: .imap(mailbox), timeoutMs: 60_000), at: 0)
         #expect(r.ok, "\(r.test.error)")
         let id = try await Self.sentMessageID(smtp)
         let token = String(id.prefix { $0 != "@" })
