@@ -3,7 +3,9 @@ import MailslaCore
 /// The classifier's working memory, kept in raw storage so the loop over
 /// lines does no reference counting and no copy-on-write checks: candidate
 /// lists by program and first byte, counters it bumps per line (folded into
-/// `ClassifierCounters` after every batch), and scratch space for captures.
+/// `ClassifierCounters` after every batch), and the batch's events and
+/// captures, which go to the `EventBatch` in one copy each at the end of the
+/// batch (appending per event cost ~75 instructions per line).
 ///
 /// One per classifier, so one per thread; a copied classifier shares it.
 final class CandidateTable {
@@ -36,8 +38,15 @@ final class CandidateTable {
     private(set) var classified: UnsafeMutablePointer<Int>
     private(set) var unmatched: UnsafeMutablePointer<Int>
     private(set) var programCapacity = 0
-    /// Room for one event's captures.
-    let scratch: UnsafeMutablePointer<Capture>
+    /// The batch's captures and events so far.
+    private(set) var captures: UnsafeMutablePointer<Capture>
+    private var captureCapacity: Int
+    var captureCount = 0
+    private(set) var events: UnsafeMutablePointer<ClassifiedEvent>
+    private var eventCapacity = 1024
+    var eventCount = 0
+    /// The widest rule's capture slots: the room one event may need.
+    let maxCaptures: Int
 
     init(ruleCount: Int, maxCaptures: Int) {
         self.ruleCount = ruleCount
@@ -49,14 +58,49 @@ final class CandidateTable {
         for counts in [tries, hits, limitHits] { counts.initialize(repeating: 0, count: ruleCount) }
         classified = .allocate(capacity: 0)
         unmatched = .allocate(capacity: 0)
-        scratch = .allocate(capacity: max(1, maxCaptures))
+        self.maxCaptures = maxCaptures
+        captureCapacity = max(1, maxCaptures) * 1024
+        captures = .allocate(capacity: captureCapacity)
+        events = .allocate(capacity: eventCapacity)
     }
 
     deinit {
         slots.deallocate()
         pool.deallocate()
         for counts in [tries, hits, limitHits, classified, unmatched] { counts.deallocate() }
-        scratch.deallocate()
+        captures.deallocate()
+        events.deallocate()
+    }
+
+    /// Makes room for one more event and its captures.
+    @inline(__always)
+    func reserveEvent() {
+        if eventCount == eventCapacity || captureCount &+ maxCaptures > captureCapacity { grow() }
+    }
+
+    private func grow() {
+        if eventCount == eventCapacity {
+            eventCapacity *= 2
+            let grown = UnsafeMutablePointer<ClassifiedEvent>.allocate(capacity: eventCapacity)
+            grown.moveInitialize(from: events, count: eventCount)
+            events.deallocate()
+            events = grown
+        }
+        if captureCount + maxCaptures > captureCapacity {
+            captureCapacity = max(captureCapacity * 2, captureCount + maxCaptures)
+            let grown = UnsafeMutablePointer<Capture>.allocate(capacity: captureCapacity)
+            grown.moveInitialize(from: captures, count: captureCount)
+            captures.deallocate()
+            captures = grown
+        }
+    }
+
+    /// Moves the batch's events and captures to the end of `batch` and starts the next batch empty.
+    func flush(into batch: inout EventBatch) {
+        batch.events.append(contentsOf: UnsafeBufferPointer(start: events, count: eventCount))
+        batch.captures.append(contentsOf: UnsafeBufferPointer(start: captures, count: captureCount))
+        eventCount = 0
+        captureCount = 0
     }
 
     /// Each program's rules in order (before the first-byte cut), computed once per program.

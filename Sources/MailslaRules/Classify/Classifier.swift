@@ -62,7 +62,7 @@ public struct Classifier {
         return LiteralProbe(bytes: bytes, count: literal.count, offset: -1, anchor: 0).occurs(in: message, length)
     }
 
-    /// Classifies every record of `batch`, appending to `events`.
+    /// Classifies every record of `batch` into `events` (emptied first).
     public mutating func classify(_ batch: RecordBatch, into events: inout EventBatch) {
         events.removeAll()
         batch.bytes.withUnsafeBufferPointer { all in
@@ -72,19 +72,19 @@ public struct Classifier {
                     let record = records[index]
                     let message = base + Int(record.messageStart)
                     let length = Int(record.messageEnd - record.messageStart)
-                    if let event = classify(record: Int32(index), program: record.program, message: message, length: length,
-                                            offset: record.messageStart, captures: &events.captures) {
-                        events.events.append(event)
-                    }
+                    classify(record: Int32(index), program: record.program, message: message, length: length,
+                             offset: record.messageStart)
                 }
             }
         }
+        // Capture indices count from the batch's first capture: `events` was emptied above.
+        table.flush(into: &events)
         table.fold(into: &counters)
     }
 
+    /// Classifies one record; a match goes to the table's events and captures.
     @inline(__always)
-    mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32,
-                           captures: inout [Capture]) -> ClassifiedEvent? {
+    mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32) {
         let table = self.table
         let (start, count) = candidates(program, lead: length > 0 ? message[0] : nil)
         var next = table.pool + start
@@ -108,27 +108,31 @@ public struct Classifier {
                 let symbol = Int(program.raw)
                 table.ensureProgram(symbol)
                 table.classified[symbol] &+= 1
+                table.reserveEvent()
                 // Offsets fit: a message is part of a batch whose offsets are Int32.
-                var n = 0
+                let first = table.captureCount
+                var n = first
                 let ovector = matcher.ovector
+                let out = table.captures
                 for slot in candidate.pointee.captures {
                     let s = ovector[2 &* slot.group]
                     if s == PatternMatcher.unset { continue }
-                    table.scratch[n] = Capture(field: slot.field, start: offset &+ Int32(truncatingIfNeeded: s),
-                                               end: offset &+ Int32(truncatingIfNeeded: ovector[2 &* slot.group &+ 1]))
+                    (out + n).initialize(to: Capture(field: slot.field, start: offset &+ Int32(truncatingIfNeeded: s),
+                                                     end: offset &+ Int32(truncatingIfNeeded: ovector[2 &* slot.group &+ 1])))
                     n &+= 1
                 }
-                let first = Int32(captures.count)
-                captures.append(contentsOf: UnsafeBufferPointer(start: table.scratch, count: n))
-                return ClassifiedEvent(record: record, rule: UInt16(ruleIndex), kind: candidate.pointee.kind,
-                                       firstCapture: first, captureCount: UInt16(n))
+                table.captureCount = n
+                (table.events + table.eventCount).initialize(to: ClassifiedEvent(
+                    record: record, rule: UInt16(ruleIndex), kind: candidate.pointee.kind,
+                    firstCapture: Int32(first), captureCount: UInt16(truncatingIfNeeded: n &- first)))
+                table.eventCount &+= 1
+                return
             }
         }
         let symbol = Int(program.raw)
         table.ensureProgram(symbol)
         table.unmatched[symbol] &+= 1
         counters.unmatchedShapes?.add(program: program, message: UnsafeBufferPointer(start: message, count: length))
-        return nil
     }
 
     /// A match with the clock read around it, for `rules bench`.
