@@ -3,9 +3,9 @@ import MailslaCore
 /// The classifier's working memory, kept in raw storage so the loop over
 /// lines does no reference counting and no copy-on-write checks: candidate
 /// lists by program and first byte, counters it bumps per line (folded into
-/// `ClassifierCounters` after every batch), and the batch's events and
-/// captures, which go to the `EventBatch` in one copy each at the end of the
-/// batch (appending per event cost ~75 instructions per line).
+/// `ClassifierCounters` after every batch), and where the batch's events and
+/// captures are being written (the `EventBatch`'s own new arrays: no copy,
+/// no append per event).
 ///
 /// One per classifier, so one per thread; a copied classifier shares it.
 final class CandidateTable {
@@ -31,6 +31,10 @@ final class CandidateTable {
 
     /// Per rule: PCRE2 runs, matches and limit hits since the last fold.
     let tries: UnsafeMutablePointer<Int>
+    /// Per rule: time in PCRE2 since the last fold (`timing` only). Here and not in
+    /// `ClassifierCounters`, so the loop over lines mutates no array of the classifier
+    /// (that cost a uniqueness check per line).
+    let nanoseconds: UnsafeMutablePointer<UInt64>
     let hits: UnsafeMutablePointer<Int>
     let limitHits: UnsafeMutablePointer<Int>
     let ruleCount: Int
@@ -38,12 +42,11 @@ final class CandidateTable {
     private(set) var classified: UnsafeMutablePointer<Int>
     private(set) var unmatched: UnsafeMutablePointer<Int>
     private(set) var programCapacity = 0
-    /// The batch's captures and events so far.
-    private(set) var captures: UnsafeMutablePointer<Capture>
-    private var captureCapacity: Int
+    /// Where the current batch's captures and events go, and how many so far; room for an
+    /// event per record, each with `maxCaptures` captures, is the caller's (`Classifier`).
+    private(set) var captures: UnsafeMutablePointer<Capture>?
     var captureCount = 0
-    private(set) var events: UnsafeMutablePointer<ClassifiedEvent>
-    private var eventCapacity = 1024
+    private(set) var events: UnsafeMutablePointer<ClassifiedEvent>?
     var eventCount = 0
     /// The widest rule's capture slots: the room one event may need.
     let maxCaptures: Int
@@ -56,49 +59,24 @@ final class CandidateTable {
         hits = .allocate(capacity: ruleCount)
         limitHits = .allocate(capacity: ruleCount)
         for counts in [tries, hits, limitHits] { counts.initialize(repeating: 0, count: ruleCount) }
+        nanoseconds = .allocate(capacity: ruleCount)
+        nanoseconds.initialize(repeating: 0, count: ruleCount)
         classified = .allocate(capacity: 0)
         unmatched = .allocate(capacity: 0)
         self.maxCaptures = maxCaptures
-        captureCapacity = max(1, maxCaptures) * 1024
-        captures = .allocate(capacity: captureCapacity)
-        events = .allocate(capacity: eventCapacity)
     }
 
     deinit {
         slots.deallocate()
         pool.deallocate()
         for counts in [tries, hits, limitHits, classified, unmatched] { counts.deallocate() }
-        captures.deallocate()
-        events.deallocate()
+        nanoseconds.deallocate()
     }
 
-    /// Makes room for one more event and its captures.
-    @inline(__always)
-    func reserveEvent() {
-        if eventCount == eventCapacity || captureCount &+ maxCaptures > captureCapacity { grow() }
-    }
-
-    private func grow() {
-        if eventCount == eventCapacity {
-            eventCapacity *= 2
-            let grown = UnsafeMutablePointer<ClassifiedEvent>.allocate(capacity: eventCapacity)
-            grown.moveInitialize(from: events, count: eventCount)
-            events.deallocate()
-            events = grown
-        }
-        if captureCount + maxCaptures > captureCapacity {
-            captureCapacity = max(captureCapacity * 2, captureCount + maxCaptures)
-            let grown = UnsafeMutablePointer<Capture>.allocate(capacity: captureCapacity)
-            grown.moveInitialize(from: captures, count: captureCount)
-            captures.deallocate()
-            captures = grown
-        }
-    }
-
-    /// Moves the batch's events and captures to the end of `batch` and starts the next batch empty.
-    func flush(into batch: inout EventBatch) {
-        batch.events.append(contentsOf: UnsafeBufferPointer(start: events, count: eventCount))
-        batch.captures.append(contentsOf: UnsafeBufferPointer(start: captures, count: captureCount))
+    /// Starts a batch whose events and captures go to `events` and `captures`.
+    func begin(events: UnsafeMutablePointer<ClassifiedEvent>?, captures: UnsafeMutablePointer<Capture>?) {
+        self.events = events
+        self.captures = captures
         eventCount = 0
         captureCount = 0
     }
@@ -169,7 +147,9 @@ final class CandidateTable {
             counters.tries[rule] += tries[rule]
             counters.hits[rule] += hits[rule]
             counters.limitHits[rule] += limitHits[rule]
+            counters.nanoseconds[rule] += nanoseconds[rule]
         }
+        nanoseconds.update(repeating: 0, count: ruleCount)
         for counts in [tries, hits, limitHits] { counts.update(repeating: 0, count: ruleCount) }
         for program in 0..<programCapacity {
             let symbol = Symbol(raw: UInt32(program))
