@@ -3,7 +3,9 @@ import MailslaCore
 /// The classifier's working memory, kept in raw storage so the loop over
 /// lines does no reference counting and no copy-on-write checks: candidate
 /// lists by program and first byte, counters it bumps per line (folded into
-/// `ClassifierCounters` after every batch), and scratch space for captures.
+/// `ClassifierCounters` after every batch), and where the batch's events and
+/// captures are being written (the `EventBatch`'s own new arrays: no copy,
+/// no append per event).
 ///
 /// One per classifier, so one per thread; a copied classifier shares it.
 final class CandidateTable {
@@ -29,6 +31,10 @@ final class CandidateTable {
 
     /// Per rule: PCRE2 runs, matches and limit hits since the last fold.
     let tries: UnsafeMutablePointer<Int>
+    /// Per rule: time in PCRE2 since the last fold (`timing` only). Here and not in
+    /// `ClassifierCounters`, so the loop over lines mutates no array of the classifier
+    /// (that cost a uniqueness check per line).
+    let nanoseconds: UnsafeMutablePointer<UInt64>
     let hits: UnsafeMutablePointer<Int>
     let limitHits: UnsafeMutablePointer<Int>
     let ruleCount: Int
@@ -36,8 +42,14 @@ final class CandidateTable {
     private(set) var classified: UnsafeMutablePointer<Int>
     private(set) var unmatched: UnsafeMutablePointer<Int>
     private(set) var programCapacity = 0
-    /// Room for one event's captures.
-    let scratch: UnsafeMutablePointer<Capture>
+    /// Where the current batch's captures and events go, and how many so far; room for an
+    /// event per record, each with `maxCaptures` captures, is the caller's (`Classifier`).
+    private(set) var captures: UnsafeMutablePointer<Capture>?
+    var captureCount = 0
+    private(set) var events: UnsafeMutablePointer<ClassifiedEvent>?
+    var eventCount = 0
+    /// The widest rule's capture slots: the room one event may need.
+    let maxCaptures: Int
 
     init(ruleCount: Int, maxCaptures: Int) {
         self.ruleCount = ruleCount
@@ -47,16 +59,26 @@ final class CandidateTable {
         hits = .allocate(capacity: ruleCount)
         limitHits = .allocate(capacity: ruleCount)
         for counts in [tries, hits, limitHits] { counts.initialize(repeating: 0, count: ruleCount) }
+        nanoseconds = .allocate(capacity: ruleCount)
+        nanoseconds.initialize(repeating: 0, count: ruleCount)
         classified = .allocate(capacity: 0)
         unmatched = .allocate(capacity: 0)
-        scratch = .allocate(capacity: max(1, maxCaptures))
+        self.maxCaptures = maxCaptures
     }
 
     deinit {
         slots.deallocate()
         pool.deallocate()
         for counts in [tries, hits, limitHits, classified, unmatched] { counts.deallocate() }
-        scratch.deallocate()
+        nanoseconds.deallocate()
+    }
+
+    /// Starts a batch whose events and captures go to `events` and `captures`.
+    func begin(events: UnsafeMutablePointer<ClassifiedEvent>?, captures: UnsafeMutablePointer<Capture>?) {
+        self.events = events
+        self.captures = captures
+        eventCount = 0
+        captureCount = 0
     }
 
     /// Each program's rules in order (before the first-byte cut), computed once per program.
@@ -125,7 +147,9 @@ final class CandidateTable {
             counters.tries[rule] += tries[rule]
             counters.hits[rule] += hits[rule]
             counters.limitHits[rule] += limitHits[rule]
+            counters.nanoseconds[rule] += nanoseconds[rule]
         }
+        nanoseconds.update(repeating: 0, count: ruleCount)
         for counts in [tries, hits, limitHits] { counts.update(repeating: 0, count: ruleCount) }
         for program in 0..<programCapacity {
             let symbol = Symbol(raw: UInt32(program))
