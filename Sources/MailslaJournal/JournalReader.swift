@@ -145,10 +145,13 @@ public final class JournalReader {
         }
     }
 
+    /// Records per batch unless told otherwise.
+    public static let batchLimit = 4096
+
     /// Appends up to `limit` records to `batch`; returns how many (0 only at the end of the journal).
     /// Entries without a message are skipped and do not count against `limit`.
     /// Throws `.journalRejected` when libsystemd fails to move to the next entry.
-    public func read(into batch: inout RecordBatch, limit: Int = 4096) throws -> Int {
+    public func read(into batch: inout RecordBatch, limit: Int = batchLimit) throws -> Int {
         // Counters live in a local and are stored once: class properties cost an
         // exclusivity check on every write in the per-entry loop.
         var tally = Tally()

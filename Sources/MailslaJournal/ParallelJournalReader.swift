@@ -27,6 +27,12 @@ public final class ParallelJournalReader: JournalBatchSource {
     public private(set) var messagesCut = 0
     private let lanes: [JournalLane]
     private let names: RecentNames
+    /// The runs being merged (one per lane; empty between runs), the next entry of them to
+    /// merge, and how many of their entries all lanes agree on.
+    private var runs: [LaneChunk] = []
+    private var position = 0
+    private var agreed = 0
+    /// No run will come any more.
     private var finished = false
 
     /// Opens `lanes` handles on `location` (2–4) and starts their threads. Throws as `JournalReader.init`.
@@ -52,24 +58,32 @@ public final class ParallelJournalReader: JournalBatchSource {
         lanes.forEach { $0.close() }
     }
 
-    public func readBatch(into batch: inout RecordBatch) throws -> Int {
-        while !finished {
-            let runs = lanes.map { $0.take() }
-            defer { for (lane, run) in zip(lanes, runs) { lane.recycle(run) } }
-            let entries: Int
-            do {
-                entries = try Self.agreedEntries(runs, before: entriesRead, location: location)
-            } catch {
-                finish()
-                throw error
+    /// Appends up to `limit` records, ending each batch where `JournalReader.read(into:limit:)`
+    /// would: the pipeline's flow results (queue samples, the order finished messages are written
+    /// in) depend on where batches end.
+    public func readBatch(into batch: inout RecordBatch, limit: Int) throws -> Int {
+        var added = 0
+        while added < limit {
+            if runs.isEmpty {
+                if finished { break }
+                runs = lanes.map { $0.take() }
+                position = 0
+                do {
+                    agreed = try Self.agreedEntries(runs, before: entriesRead, location: location)
+                } catch {
+                    finish()
+                    throw error
+                }
+                // A run that ends the journal is the lanes' last.
+                if runs.contains(where: \.atEnd) { finish() }
             }
-            // A run that ends the journal is the lanes' last.
-            if runs.contains(where: \.atEnd) { finish() }
-            let added = merge(runs, entries: entries, into: &batch)
-            entriesRead += entries
-            if added > 0 { return added }
+            added += merge(limit: limit - added, into: &batch)
+            if position == agreed {
+                for (lane, run) in zip(lanes, runs) { lane.recycle(run) }
+                runs = []
+            }
         }
-        return 0
+        return added
     }
 
     /// How many entries of the lanes' runs to merge: all of them, or, for a journal that grew while
@@ -90,19 +104,24 @@ public final class ParallelJournalReader: JournalBatchSource {
         return entries
     }
 
-    /// Appends the records of the first `entries` entries of the runs in the lanes' common order.
-    private func merge(_ runs: [LaneChunk], entries: Int, into batch: inout RecordBatch) -> Int {
+    /// Appends the records of the current runs' entries from `position` on, up to `limit` records
+    /// (the entries without a message before the last record included); moves `position` past them.
+    private func merge(limit: Int, into batch: inout RecordBatch) -> Int {
         var added = 0
         var withoutMessage = 0
         var cut = 0
+        var i = position
+        let end = agreed
         Self.withViews(runs[...]) { views in
             runs[0].times.withUnsafeBufferPointer { times in
                 // Entry i is lane i % lanes' slot i / lanes.
-                var lane = 0
-                var slotIndex = 0
-                for i in 0..<entries {
+                var lane = i % views.count
+                var slotIndex = i / views.count
+                while i < end && added < limit {
                     let view = views[lane]
                     let slot = view.slots[slotIndex]
+                    let time = times[i]
+                    i += 1
                     lane += 1
                     if lane == views.count {
                         lane = 0
@@ -121,12 +140,14 @@ public final class ParallelJournalReader: JournalBatchSource {
                     let start = Int32(batch.bytes.count)
                     batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: view.bytes[Int(slot.start)..<Int(slot.messageEnd)]))
                     let end = Int32(batch.bytes.count)
-                    batch.records.append(LogRecord(time: times[i], host: hostSymbol, program: programSymbol, pid: slot.pid,
+                    batch.records.append(LogRecord(time: time, host: hostSymbol, program: programSymbol, pid: slot.pid,
                                                    lineStart: start, messageStart: start, messageEnd: end))
                     added += 1
                 }
             }
         }
+        entriesRead += i - position
+        position = i
         entriesWithoutMessage += withoutMessage
         messagesCut += cut
         return added

@@ -15,6 +15,8 @@ import Testing
         var withoutMessage = 0
         var cut = 0
         var names: [String] = []
+        /// Records per batch: the pipeline's flow results depend on where batches end.
+        var batches: [Int] = []
     }
 
     /// Entries that exercise every field rule: no MESSAGE, _COMM instead of SYSLOG_IDENTIFIER,
@@ -47,13 +49,14 @@ import Testing
         }
     }
 
-    static func readAll(_ source: JournalBatchSource, symbols: SymbolTable) throws -> Read {
+    static func readAll(_ source: JournalBatchSource, symbols: SymbolTable, limit: Int = JournalReader.batchLimit) throws -> Read {
         var read = Read()
         while true {
             var batch = RecordBatch()
-            let n = try source.readBatch(into: &batch)
+            let n = try source.readBatch(into: &batch, limit: limit)
             if n == 0 { break }
             #expect(n == batch.records.count)
+            read.batches.append(n)
             for record in batch.records {
                 read.rows.append(Row(time: record.time, host: symbols.name(record.host),
                                      program: symbols.name(record.program), pid: record.pid,
@@ -67,18 +70,19 @@ import Testing
         return read
     }
 
-    static func one(_ location: JournalReader.Location, matches: [String] = [], maxMessageBytes: Int = 1000) throws -> Read {
+    static func one(_ location: JournalReader.Location, matches: [String] = [], maxMessageBytes: Int = 1000,
+                    limit: Int = JournalReader.batchLimit) throws -> Read {
         let symbols = SymbolTable()
         return try readAll(JournalReader(location, matches: matches, symbols: symbols, maxMessageBytes: maxMessageBytes),
-                           symbols: symbols)
+                           symbols: symbols, limit: limit)
     }
 
     static func lanes(_ count: Int, _ location: JournalReader.Location, matches: [String] = [],
-                      maxMessageBytes: Int = 1000) throws -> Read {
+                      maxMessageBytes: Int = 1000, limit: Int = JournalReader.batchLimit) throws -> Read {
         let symbols = SymbolTable()
         let reader = try ParallelJournalReader(location, matches: matches, symbols: symbols,
                                                maxMessageBytes: maxMessageBytes, lanes: count)
-        let read = try readAll(reader, symbols: symbols)
+        let read = try readAll(reader, symbols: symbols, limit: limit)
         #expect(reader.entriesRead == read.rows.count + read.withoutMessage)
         return read
     }
@@ -94,9 +98,14 @@ import Testing
         #expect(base.withoutMessage == 93)
         #expect(base.cut == 18)
         #expect(base.rows.contains { $0.program == "comm1" } && base.rows.contains { $0.host == "" })
+        #expect(base.batches == [4096, 4096, 9001 - 93 - 8192])
         let read = try Self.lanes(count, .files([file]))
         #expect(read.rows.count == base.rows.count)
         #expect(read == base)
+        // Batches end where one reader's end, whatever the limit against the lanes' runs.
+        for limit in [1, 7, 1000, 5000] {
+            #expect(try Self.lanes(count, .files([file]), limit: limit) == Self.one(.files([file]), limit: limit))
+        }
         if let i = read.rows.indices.first(where: { $0 < base.rows.count && read.rows[$0] != base.rows[$0] }) {
             Issue.record("first difference at record \(i): \(read.rows[i]) against \(base.rows[i])")
         }
