@@ -7,7 +7,7 @@
 // Each stage reads its input once to warm the page cache, then runs N times;
 // the medians of wall time and of this thread's CPU time are reported (rates use
 // CPU time, which a busy shared machine disturbs far less). The journal stages read with
-// `--journal-threads` threads (default as `replay`: 2 on two cores); with more than one, their
+// `--journal-threads` threads (default 1, as `replay`); with more than one, their
 // CPU time is the whole process's (all lanes) and their figure is the wall time. Release builds only.
 
 import Foundation
@@ -25,7 +25,7 @@ struct Arguments {
     var log: String?
     var gzip: String?
     var journalDirectory: String?
-    var journalThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    var journalThreads = 1
     var generateLines = 1_000_000
     var stages: [String]?
     var rules = "rules"

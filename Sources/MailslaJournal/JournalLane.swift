@@ -6,9 +6,11 @@ import MailslaCore
 /// moving over every entry and decoding every `count`-th, into runs handed over through a
 /// bounded queue.
 ///
-/// The handle is opened by the caller (so a bad location or match throws there) and then used
-/// only by the lane's thread until it ends: libsystemd is not thread-safe, but separate handles
-/// share nothing. The queue's lock orders the lane's writes to a run before the merger's reads.
+/// The handle is opened by the caller (so a bad location or match throws there), used only by
+/// the lane's thread while it runs, and closed by the caller after `stop()` has waited for the
+/// thread to end: libsystemd is not thread-safe, so opening and closing (which touch more than
+/// the handle) stay on the owner's thread. The queue's lock orders the lane's writes to a run
+/// before the merger's reads.
 final class JournalLane: @unchecked Sendable {
     private let journal: OpaquePointer
     private let location: JournalReader.Location
@@ -23,6 +25,8 @@ final class JournalLane: @unchecked Sendable {
     private var filled: [LaneChunk] = []
     private var spare: [LaneChunk] = []
     private var closed = false
+    private var running = false
+    private var journalOpen = true
 
     /// Lane `index` of `count`; `runLength` must be a multiple of `count`.
     init(_ location: JournalReader.Location, matches: [String], maxMessageBytes: Int,
@@ -38,12 +42,19 @@ final class JournalLane: @unchecked Sendable {
     }
 
     deinit {
-        sd_journal_close(journal)
+        if journalOpen { sd_journal_close(journal) }
     }
 
     /// Starts the lane's thread; it reads until the journal ends, fails, or `close()`.
     func start() {
-        let thread = Thread { [self] in run() }
+        running = true
+        let thread = Thread { [self] in
+            run()
+            condition.lock()
+            running = false
+            condition.broadcast()
+            condition.unlock()
+        }
         thread.name = "journal lane \(index)"
         thread.start()
     }
@@ -71,6 +82,19 @@ final class JournalLane: @unchecked Sendable {
         closed = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Ends the thread, waits for it, and closes the journal on the calling thread.
+    func stop() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+        if journalOpen {
+            journalOpen = false
+            sd_journal_close(journal)
+        }
     }
 
     private func run() {

@@ -55,7 +55,7 @@ public final class ParallelJournalReader: JournalBatchSource {
     }
 
     deinit {
-        lanes.forEach { $0.close() }
+        lanes.forEach { $0.stop() }
     }
 
     /// Appends up to `limit` records, ending each batch where `JournalReader.read(into:limit:)`

@@ -42,8 +42,9 @@ public struct ReplayOptions: Sendable {
     /// parses (same output, in input order); 1 classifies on the reading thread.
     public var classifyThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Threads that read each journal file or directory (`ParallelJournalReader`: the same records
-    /// in the same order); 1 reads with one `JournalReader` on the replay's own thread.
-    public var journalThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// in the same order); 1 reads with one `JournalReader` on the replay's own thread. 1 by default
+    /// until the lanes' hang in mailsla-bench is understood (docs/performance.md).
+    public var journalThreads = 1
     /// Time every rule match (`rules bench`): a clock read per try.
     public var ruleTiming = false
     /// Count the shapes of unmatched messages, keeping at most this many (`rules coverage`); nil counts none.

@@ -20,7 +20,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "A systemd unit to read from the journal (same as --match _SYSTEMD_UNIT=UNIT).")
     var unit: [String] = []
 
-    @Option(name: .customLong("journal-threads"), help: "Threads that read each journal file or directory, 1 to 4: more split libsystemd's per-entry work (same records, same order). Default: 2 when the machine has two cores.")
+    @Option(name: .customLong("journal-threads"), help: "Threads that read each journal file or directory, 1 to 4: more split libsystemd's per-entry work (same records, same order). Default: 1.")
     var journalThreads: Int?
 
     @Option(help: "Year of the first RFC 3164 line (default: from each file's modification time).")
