@@ -153,13 +153,15 @@ public struct ReplayReport {
     /// What was read: lines, parse and classification counts, hosts, programs.
     func inputText() -> String {
         let seconds = max(result.elapsedSeconds, 1e-9)
-        var out = "mailsla replay: \(result.sources.count) source(s), \(group(counters.lines)) lines"
-        if result.elapsedSeconds > 0 {
+        // A report from `tail`'s stored state has no run to time and was not made by replay.
+        let timed = result.elapsedSeconds > 0
+        var out = "\(timed ? "mailsla replay" : "input"): \(result.sources.count) source(s), \(group(counters.lines)) lines"
+        if timed {
             out += String(format: " in %.3f s (%@ lines/s", result.elapsedSeconds, group(Int(Double(counters.lines) / seconds)))
             // Journal entries are not read as bytes: a byte rate is shown only for text input.
             out += result.bytesRead > 0 ? String(format: ", %.1f MB/s)\n", Double(result.bytesRead) / seconds / 1e6) : ")\n"
         } else {
-            out += " (no timing: a report from stored state)\n"
+            out += " (from stored state)\n"
         }
         out += "  parsed      \(group(counters.parsed))\n"
         let reasons = MalformedReason.allCases.filter { counters.malformed[$0] > 0 }
