@@ -2,13 +2,11 @@
 // `mailsla generate` (see scripts/bench, which also times whole processes).
 //
 //   mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b,…] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR]
-//                 [--journal-threads N] [--generate-lines N] [--snapshot-out FILE]
+//                 [--generate-lines N] [--snapshot-out FILE]
 //
 // Each stage reads its input once to warm the page cache, then runs N times;
 // the medians of wall time and of this thread's CPU time are reported (rates use
-// CPU time, which a busy shared machine disturbs far less). The journal stages read with
-// `--journal-threads` threads (default 1, as `replay`); with more than one, their
-// CPU time is the whole process's (all lanes) and their figure is the wall time. Release builds only.
+// CPU time, which a busy shared machine disturbs far less). Release builds only.
 
 import Foundation
 import Mailsla
@@ -25,7 +23,6 @@ struct Arguments {
     var log: String?
     var gzip: String?
     var journalDirectory: String?
-    var journalThreads = 1
     var generateLines = 1_000_000
     var stages: [String]?
     var rules = "rules"
@@ -47,15 +44,12 @@ struct Arguments {
             case "--log": log = value()
             case "--gzip": gzip = value()
             case "--journal-dir": journalDirectory = value()
-            case "--journal-threads":
-                journalThreads = Int(value()) ?? { fail("--journal-threads needs a number") }()
-                guard (1...4).contains(journalThreads) else { fail("--journal-threads must be 1 to 4") }
             case "--generate-lines": generateLines = Int(value()) ?? { fail("--generate-lines needs a number") }()
             case "--stages": stages = value().split(separator: ",").map(String.init)
             case "--rules": rules = value()
             case "--snapshot-out": snapshotOut = value()
             case "-h", "--help":
-                print("usage: mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR] [--journal-threads N] [--generate-lines N] [--snapshot-out FILE]")
+                print("usage: mailsla-bench [--runs N] [--tsv] [--year Y] [--stages a,b] [--log FILE] [--gzip FILE.gz] [--journal-dir DIR] [--generate-lines N] [--snapshot-out FILE]")
                 print("stages: \(Stage.allCases.map(\.rawValue).joined(separator: ","))")
                 exit(0)
             default: fail("unknown argument \(argv[i]) (try --help)")
@@ -117,11 +111,10 @@ enum Stage: String, CaseIterable {
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// CPU time of this thread: what a stage costs on one core, whatever else the machine is doing;
-/// of the whole process for a stage that runs threads of its own.
-func cpuNow(wholeProcess: Bool = false) -> UInt64 {
+/// CPU time of this thread: what a stage costs on one core, whatever else the machine is doing.
+func cpuNow() -> UInt64 {
     var t = timespec()
-    clock_gettime(wholeProcess ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID, &t)
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
     return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
 }
 
@@ -203,16 +196,14 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
         return work
     case .journal, .journalCount:
         let symbols = SymbolTable()
-        let reader: JournalBatchSource = args.journalThreads > 1
-            ? try ParallelJournalReader(.directory(args.journalDirectory!), symbols: symbols, lanes: args.journalThreads)
-            : try JournalReader(.directory(args.journalDirectory!), symbols: symbols)
+        let reader = try JournalReader(.directory(args.journalDirectory!), symbols: symbols)
         var batch = RecordBatch()
         var counters = InputCounters()
         var work = Work()
         while true {
             batch.bytes.removeAll(keepingCapacity: true)
             batch.records.removeAll(keepingCapacity: true)
-            let n = try reader.readBatch(into: &batch)
+            let n = try reader.read(into: &batch)
             if n == 0 { break }
             work.lines += n
             work.bytes += batch.bytes.count
@@ -340,12 +331,11 @@ for stage in stages {
         var work = try run(stage, args)  // warm-up: page cache, symbol tables, allocator
         var seconds: [Double] = []
         var cpuSeconds: [Double] = []
-        let wholeProcess = stage.input == "journal" && args.journalThreads > 1
         for _ in 0..<args.runs {
             let start = now()
-            let cpuStart = cpuNow(wholeProcess: wholeProcess)
+            let cpuStart = cpuNow()
             work = try run(stage, args)
-            cpuSeconds.append(Double(cpuNow(wholeProcess: wholeProcess) - cpuStart) / 1e9)
+            cpuSeconds.append(Double(cpuNow() - cpuStart) / 1e9)
             seconds.append(Double(now() - start) / 1e9)
         }
         if stage == .read { work.lines = 0 }
@@ -358,9 +348,7 @@ for stage in stages {
             let name = stage.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
             print(name + String(format: " %10d lines %8.1f MB  wall %8.4f s  cpu %8.4f s  ", work.lines,
                                 Double(work.bytes) / 1e6, wall, cpu)
-                  + rate + String(format: "  %8.0f MB/s (cpu)", Double(work.bytes) / cpu / 1e6)
-                  + (wholeProcess ? String(format: "  %.2f M lines/s wall (%d threads)", Double(work.lines) / wall / 1e6,
-                                           args.journalThreads) : ""))
+                  + rate + String(format: "  %8.0f MB/s (cpu)", Double(work.bytes) / cpu / 1e6))
         }
     } catch {
         fail("\(stage.rawValue): \(error)")

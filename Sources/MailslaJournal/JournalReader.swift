@@ -52,13 +52,6 @@ public final class JournalReader {
         self.location = location
         self.names = RecentNames(symbols)
         self.maxMessageBytes = maxMessageBytes
-        journal = try Self.open(location, matches: matches, maxMessageBytes: maxMessageBytes)
-        if case .directory(let path) = location { rejectedFiles = Self.unopenableFiles(in: path) }
-    }
-
-    /// Opens `location` with `matches` at its head, with the data threshold set for `maxMessageBytes`.
-    /// Throws `.journalRejected` naming the location and the errno text.
-    static func open(_ location: Location, matches: [String], maxMessageBytes: Int) throws -> OpaquePointer {
         var j: OpaquePointer?
         let status: Int32
         switch location {
@@ -74,23 +67,19 @@ public final class JournalReader {
         case .namespace(let name):
             status = sd_journal_open_namespace(&j, name, Int32(SD_JOURNAL_LOCAL_ONLY))
         }
-        guard status >= 0, let j else { throw error(location, status, "cannot open the journal") }
-        do {
-            // Compressed values are only inflated up to the threshold (64 KiB by default). One byte
-            // more than the limit (plus "MESSAGE=") is enough to tell that a message was cut.
-            var r = sd_journal_set_data_threshold(j, min(maxMessageBytes, Int.max - 16) + 9)
-            guard r >= 0 else { throw error(location, r, "cannot set the data threshold") }
-            for match in matches {
-                r = sd_journal_add_match(j, match, 0)
-                guard r >= 0 else { throw error(location, r, "bad match '\(match)' (use FIELD=value)") }
-            }
-            r = sd_journal_seek_head(j)
-            guard r >= 0 else { throw error(location, r, "cannot seek to the head") }
-        } catch {
-            sd_journal_close(j)
-            throw error
+        guard status >= 0, let j else { throw Self.error(location, status, "cannot open the journal") }
+        journal = j
+        // Compressed values are only inflated up to the threshold (64 KiB by default). One byte
+        // more than the limit (plus "MESSAGE=") is enough to tell that a message was cut.
+        var r = sd_journal_set_data_threshold(j, min(maxMessageBytes, Int.max - 16) + 9)
+        guard r >= 0 else { throw Self.error(location, r, "cannot set the data threshold") }
+        for match in matches {
+            r = sd_journal_add_match(j, match, 0)
+            guard r >= 0 else { throw Self.error(location, r, "bad match '\(match)' (use FIELD=value)") }
         }
-        return j
+        r = sd_journal_seek_head(j)
+        guard r >= 0 else { throw Self.error(location, r, "cannot seek to the head") }
+        if case .directory(let path) = location { rejectedFiles = Self.unopenableFiles(in: path) }
     }
 
     /// Opens each journal file in `directory` and its machine-id subdirectories (where
@@ -132,26 +121,20 @@ public final class JournalReader {
     }
 
     static func error(_ location: Location, _ status: Int32, _ what: String) -> InputError {
-        InputError(.journalRejected, path: name(location), reason: "\(what): \(String(cString: strerror(-status)))")
-    }
-
-    /// How errors name `location`.
-    static func name(_ location: Location) -> String {
+        let name: String
         switch location {
-        case .files(let paths): paths.joined(separator: ", ")
-        case .directory(let path): path
-        case .local: "local journal"
-        case .namespace(let ns): "journal namespace \(ns)"
+        case .files(let paths): name = paths.joined(separator: ", ")
+        case .directory(let path): name = path
+        case .local: name = "local journal"
+        case .namespace(let ns): name = "journal namespace \(ns)"
         }
+        return InputError(.journalRejected, path: name, reason: "\(what): \(String(cString: strerror(-status)))")
     }
-
-    /// Records per batch unless told otherwise.
-    public static let batchLimit = 4096
 
     /// Appends up to `limit` records to `batch`; returns how many (0 only at the end of the journal).
     /// Entries without a message are skipped and do not count against `limit`.
     /// Throws `.journalRejected` when libsystemd fails to move to the next entry.
-    public func read(into batch: inout RecordBatch, limit: Int = batchLimit) throws -> Int {
+    public func read(into batch: inout RecordBatch, limit: Int = 4096) throws -> Int {
         // Counters live in a local and are stored once: class properties cost an
         // exclusivity check on every write in the per-entry loop.
         var tally = Tally()
@@ -243,9 +226,36 @@ public final class JournalReader {
     private func appendEntry(to batch: inout RecordBatch, tally: inout Tally) -> Bool {
         let j = journal
         tally.entries += 1
-        let time = EntryFields.realtime(j)
-        let fields = EntryFields(j)
-        guard var message = fields.message else {
+        var usec: UInt64 = 0
+        let time: Int64 = sd_journal_get_realtime_usec(j, &usec) >= 0 ? Int64(usec) : LogRecord.noTime
+        var message: UnsafeBufferPointer<UInt8>?
+        var identifier: UnsafeBufferPointer<UInt8>?
+        var comm: UnsafeBufferPointer<UInt8>?
+        var host: UnsafeBufferPointer<UInt8>?
+        var pid: Int32 = -1
+        var syslogPid: Int32 = -1
+        var data: UnsafeRawPointer?
+        var length = 0
+        sd_journal_restart_data(j)
+        while sd_journal_enumerate_available_data(j, &data, &length) > 0 {
+            guard let data, length > 2 else { continue }
+            let field = UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length)
+            // A field can repeat; the first value wins, as in `journalctl -o cat`.
+            switch field[0] {
+            case UInt8(ascii: "M"):
+                if message == nil, let v = Self.value(field, "MESSAGE=") { message = v }
+            case UInt8(ascii: "S"):
+                if identifier == nil, let v = Self.value(field, "SYSLOG_IDENTIFIER=") { identifier = v }
+                else if syslogPid < 0, let v = Self.value(field, "SYSLOG_PID=") { syslogPid = Self.number(v) }
+            case UInt8(ascii: "_"):
+                if pid < 0, let v = Self.value(field, "_PID=") { pid = Self.number(v) }
+                else if host == nil, let v = Self.value(field, "_HOSTNAME=") { host = v }
+                else if comm == nil, let v = Self.value(field, "_COMM=") { comm = v }
+            default:
+                break
+            }
+        }
+        guard var message else {
             tally.withoutMessage += 1
             return false
         }
@@ -253,13 +263,33 @@ public final class JournalReader {
             message = UnsafeBufferPointer(rebasing: message[..<maxMessageBytes])
             tally.cut += 1
         }
-        let program = fields.program.map { names.symbol($0) } ?? .none
-        let hostSymbol = fields.host.map { names.symbol($0) } ?? .none
+        let program = (identifier ?? comm).map { names.symbol($0) } ?? .none
+        let hostSymbol = host.map { names.symbol($0) } ?? .none
         let start = Int32(batch.bytes.count)
         batch.bytes.append(contentsOf: message)
         let end = Int32(batch.bytes.count)
-        batch.records.append(LogRecord(time: time, host: hostSymbol, program: program, pid: fields.recordPid,
+        batch.records.append(LogRecord(time: time, host: hostSymbol, program: program,
+                                       pid: pid >= 0 ? pid : syslogPid,
                                        lineStart: start, messageStart: start, messageEnd: end))
         return true
+    }
+
+    /// The value after `prefix` ("NAME="), or nil when `field` is another field.
+    @inline(__always)
+    private static func value(_ field: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> UnsafeBufferPointer<UInt8>? {
+        let n = prefix.utf8CodeUnitCount
+        guard field.count >= n, ShortBytes.equal(field.baseAddress!, prefix.utf8Start, count: n) else { return nil }
+        return UnsafeBufferPointer(rebasing: field[n...])
+    }
+
+    /// A decimal pid, or -1 when empty, not all digits, or longer than 9 digits (no pid is that large).
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard !bytes.isEmpty, bytes.count <= 9 else { return -1 }
+        var v: Int32 = 0
+        for b in bytes {
+            guard b &- 48 < 10 else { return -1 }
+            v = v * 10 + Int32(b &- 48)
+        }
+        return v
     }
 }

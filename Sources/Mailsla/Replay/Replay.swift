@@ -131,11 +131,8 @@ public struct Replay {
                                symbols: SymbolTable) throws -> [InputError] {
         var errors: [InputError] = []
         do {
-            let reader: JournalBatchSource = options.journalThreads > 1
-                ? try ParallelJournalReader(location, matches: options.journalMatches, symbols: symbols,
-                                            maxMessageBytes: options.maxLineLength, lanes: options.journalThreads)
-                : try JournalReader(location, matches: options.journalMatches, symbols: symbols,
-                                    maxMessageBytes: options.maxLineLength)
+            let reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols,
+                                           maxMessageBytes: options.maxLineLength)
             // Files libsystemd leaves out of a directory are named, not silently skipped.
             for rejected in reader.rejectedFiles {
                 errors.append(rejected)
@@ -145,7 +142,7 @@ public struct Replay {
             while true {
                 batch.bytes.removeAll(keepingCapacity: true)
                 batch.records.removeAll(keepingCapacity: true)
-                let n = try reader.readBatch(into: &batch)
+                let n = try reader.read(into: &batch)
                 if n == 0 { break }
                 pipeline.addJournalEntries(n)
                 try pipeline.process(batch)

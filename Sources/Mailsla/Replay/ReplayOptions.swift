@@ -41,11 +41,6 @@ public struct ReplayOptions: Sendable {
     /// With `classifyOnly`: threads that classify alternate batches while this one reads and
     /// parses (same output, in input order); 1 classifies on the reading thread.
     public var classifyThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
-    /// Threads that read each journal file or directory (`ParallelJournalReader`: the same records
-    /// in the same order); 1 reads with one `JournalReader` on the replay's own thread. 1 by default:
-    /// lanes do a third more work in all and pay only when a core is free (the full replay already
-    /// gives the second core to the flow half).
-    public var journalThreads = 1
     /// Time every rule match (`rules bench`): a clock read per try.
     public var ruleTiming = false
     /// Count the shapes of unmatched messages, keeping at most this many (`rules coverage`); nil counts none.

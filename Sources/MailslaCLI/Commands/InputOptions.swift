@@ -20,9 +20,6 @@ struct InputOptions: ParsableArguments {
     @Option(help: "A systemd unit to read from the journal (same as --match _SYSTEMD_UNIT=UNIT).")
     var unit: [String] = []
 
-    @Option(name: .customLong("journal-threads"), help: "Threads that read each journal file or directory, 1 to 4: more split libsystemd's per-entry work (same records, same order). Default: 1.")
-    var journalThreads: Int?
-
     @Option(help: "Year of the first RFC 3164 line (default: from each file's modification time).")
     var year: Int?
 
@@ -45,9 +42,6 @@ struct InputOptions: ParsableArguments {
         if let timezone, TimeZone(identifier: timezone) == nil {
             throw ValidationError("Unknown time zone '\(timezone)': use an IANA name such as UTC or Europe/Berlin.")
         }
-        if let journalThreads, !(1...4).contains(journalThreads) {
-            throw ValidationError("--journal-threads must be 1 to 4.")
-        }
         if maxLineLength < 64 { throw ValidationError("--max-line must be at least 64 bytes.") }
         for match in matches where !match.contains("=") {
             throw ValidationError("--match '\(match)' is not FIELD=value.")
@@ -67,7 +61,6 @@ struct InputOptions: ParsableArguments {
         options.timeZone = TimeZone(identifier: options.timeZoneName)!
         options.program = program
         options.maxLineLength = maxLineLength
-        if let journalThreads { options.journalThreads = journalThreads }
         return options
     }
 }
