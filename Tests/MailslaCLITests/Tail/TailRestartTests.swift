@@ -127,6 +127,9 @@ import Testing
         let text = try BinaryRunner.run(["report", "--state", h.store, "--month", "2026-11"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("mail flow"))
+        // Made from stored state, not by a replay: no replay heading, no timing.
+        #expect(text.stdout.contains("\ninput: 1 source(s), 5,000 lines (from stored state)\n"), "\(text.stdout)")
+        #expect(!text.stdout.contains("mailsla replay:"))
         let html = try BinaryRunner.run(["report", "--state", h.store, "--month", "2026-11", "--format", "html"])
         #expect(html.stdout.hasPrefix("<!DOCTYPE html>") || html.stdout.hasPrefix("<!doctype html>"))
         let missing = try BinaryRunner.run(["report", "--state", h.dir.appendingPathComponent("none.db").path, "--month", "2026-11"])
