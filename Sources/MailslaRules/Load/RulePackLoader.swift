@@ -36,7 +36,7 @@ public enum RulePackLoader {
                 let text = try content.get()
                 let node: Node?
                 do {
-                    node = try Yams.compose(yaml: text)
+                    node = try Yams.compose(yaml: text, Resolver.basic)
                 } catch {
                     throw RuleError(file: file, message: "YAML error: \(error)")
                 }
