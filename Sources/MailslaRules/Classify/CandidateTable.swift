@@ -51,6 +51,20 @@ final class CandidateTable {
     /// The widest rule's capture slots: the room one event may need.
     let maxCaptures: Int
 
+    /// Per record of the current batch: its event, or `record == -1` when no rule matched
+    /// (`sortEvents` then writes them out in record order), and its candidate list.
+    private(set) var recordEvents: UnsafeMutablePointer<ClassifiedEvent>
+    private(set) var groupLists: UnsafeMutablePointer<(start: Int32, count: Int32)>
+    /// The records in the order they are classified: grouped by candidate list.
+    private var order: UnsafeMutablePointer<Int32>
+    private var recordCapacity = 0
+    private var batchRecords = 0
+    /// Per pool position (plus one for empty lists): records of the batch with the list starting there.
+    private var groupSizes: UnsafeMutablePointer<Int32>
+    private var groupCapacity = 0
+    private var touchedGroups: [Int32] = []
+    private static let noEvent = ClassifiedEvent(record: -1, rule: 0, kind: 0, firstCapture: 0, captureCount: 0)
+
     init(ruleCount: Int, maxCaptures: Int) {
         self.ruleCount = ruleCount
         slots = .allocate(capacity: 0)
@@ -64,6 +78,10 @@ final class CandidateTable {
         classified = .allocate(capacity: 0)
         unmatched = .allocate(capacity: 0)
         self.maxCaptures = maxCaptures
+        recordEvents = .allocate(capacity: 0)
+        groupLists = .allocate(capacity: 0)
+        order = .allocate(capacity: 0)
+        groupSizes = .allocate(capacity: 0)
     }
 
     deinit {
@@ -71,6 +89,70 @@ final class CandidateTable {
         pool.deallocate()
         for counts in [tries, hits, limitHits, classified, unmatched] { counts.deallocate() }
         nanoseconds.deallocate()
+        recordEvents.deallocate()
+        groupLists.deallocate()
+        order.deallocate()
+        groupSizes.deallocate()
+    }
+
+    /// Room for a batch of `records`, none with an event yet.
+    func reserveGrouping(records: Int) {
+        if records > recordCapacity {
+            recordCapacity = max(records, recordCapacity * 2)
+            recordEvents.deallocate()
+            groupLists.deallocate()
+            order.deallocate()
+            recordEvents = .allocate(capacity: recordCapacity)
+            groupLists = .allocate(capacity: recordCapacity)
+            order = .allocate(capacity: recordCapacity)
+        }
+        batchRecords = records
+        recordEvents.initialize(repeating: Self.noEvent, count: records)
+    }
+
+    /// The batch's record indices grouped by `groupLists` (a counting sort: lists in order of
+    /// first appearance, records in input order within each).
+    func groupOrder(records n: Int) -> UnsafePointer<Int32> {
+        if poolCount + 1 > groupCapacity {
+            groupSizes.deallocate()
+            groupCapacity = max(poolCount + 1, groupCapacity * 2)
+            groupSizes = .allocate(capacity: groupCapacity)
+            groupSizes.initialize(repeating: 0, count: groupCapacity)
+        }
+        let empty = Int32(truncatingIfNeeded: poolCount)
+        touchedGroups.removeAll(keepingCapacity: true)
+        for index in 0..<n {
+            let list = groupLists[index]
+            let group = Int(list.count == 0 ? empty : list.start)
+            if groupSizes[group] == 0 { touchedGroups.append(Int32(truncatingIfNeeded: group)) }
+            groupSizes[group] &+= 1
+        }
+        // Sizes become each group's next position.
+        var position: Int32 = 0
+        for group in touchedGroups {
+            let size = groupSizes[Int(group)]
+            groupSizes[Int(group)] = position
+            position &+= size
+        }
+        for index in 0..<n {
+            let list = groupLists[index]
+            let group = Int(list.count == 0 ? empty : list.start)
+            order[Int(groupSizes[group])] = Int32(truncatingIfNeeded: index)
+            groupSizes[group] &+= 1
+        }
+        for group in touchedGroups { groupSizes[Int(group)] = 0 }
+        return UnsafePointer(order)
+    }
+
+    /// Writes the batch's events to `events` in record order.
+    func sortEvents() {
+        let out = events.unsafelyUnwrapped
+        var count = 0
+        for index in 0..<batchRecords where recordEvents[index].record >= 0 {
+            (out + count).initialize(to: recordEvents[index])
+            count &+= 1
+        }
+        eventCount = count
     }
 
     /// Starts a batch whose events and captures go to `events` and `captures`.

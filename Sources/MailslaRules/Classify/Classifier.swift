@@ -89,22 +89,59 @@ public struct Classifier {
         batch.bytes.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else { return }
             batch.records.withUnsafeBufferPointer { records in
-                for index in records.indices {
-                    let record = records[index]
-                    let message = base + Int(record.messageStart)
-                    let length = Int(record.messageEnd - record.messageStart)
-                    classify(record: Int32(index), program: record.program, message: message, length: length,
-                             offset: record.messageStart)
+                table.reserveGrouping(records: records.count)
+                // Shapes are kept first come, first served up to a limit: their order must be the input's.
+                if counters.unmatchedShapes != nil {
+                    for index in records.indices {
+                        let record = records[index]
+                        let length = Int(record.messageEnd - record.messageStart)
+                        let message = base + Int(record.messageStart)
+                        let (start, count) = candidates(record.program, lead: length > 0 ? message[0] : nil)
+                        classify(record: Int32(index), program: record.program, message: message, length: length,
+                                 offset: record.messageStart, start: start, count: count)
+                    }
+                    table.sortEvents()
+                } else {
+                    classifyGrouped(records, base)
                 }
             }
         }
     }
 
+    /// Classifies the records grouped by candidate list (program and first byte), each group
+    /// in input order, then puts the events back in record order. Consecutive lines of a
+    /// log alternate between a dozen daemons and their patterns; taking all lines of one
+    /// list together keeps that list's JIT code and literal tests hot in the caches and
+    /// branch predictors. First match wins within a line's own list, so the events are
+    /// those of line-by-line order; only where each event's captures sit in the batch's
+    /// capture array differs (an event names its own range).
+    private mutating func classifyGrouped(_ records: UnsafeBufferPointer<LogRecord>, _ base: UnsafePointer<UInt8>) {
+        let table = self.table
+        let n = records.count
+        let lists = table.groupLists
+        for index in 0..<n {
+            let record = records[index]
+            let length = Int(record.messageEnd - record.messageStart)
+            let (start, count) = candidates(record.program, lead: length > 0 ? base[Int(record.messageStart)] : nil)
+            lists[index] = (Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: count))
+        }
+        let order = table.groupOrder(records: n)
+        for position in 0..<n {
+            let index = Int(order[position])
+            let record = records[index]
+            let (start, count) = lists[index]
+            classify(record: Int32(index), program: record.program, message: base + Int(record.messageStart),
+                     length: Int(record.messageEnd - record.messageStart), offset: record.messageStart,
+                     start: Int(start), count: Int(count))
+        }
+        table.sortEvents()
+    }
+
     /// Classifies one record; a match goes to the table's events and captures.
     @inline(__always)
-    mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32) {
+    mutating func classify(record: Int32, program: Symbol, message: UnsafePointer<UInt8>, length: Int, offset: Int32,
+                           start: Int, count: Int) {
         let table = self.table
-        let (start, count) = candidates(program, lead: length > 0 ? message[0] : nil)
         var next = table.pool + start
         let end = next + count
         while next < end {
@@ -139,10 +176,9 @@ public struct Classifier {
                     n &+= 1
                 }
                 table.captureCount = n
-                (table.events.unsafelyUnwrapped + table.eventCount).initialize(to: ClassifiedEvent(
+                table.recordEvents[Int(record)] = ClassifiedEvent(
                     record: record, rule: UInt16(ruleIndex), kind: candidate.pointee.kind,
-                    firstCapture: Int32(first), captureCount: UInt16(truncatingIfNeeded: n &- first)))
-                table.eventCount &+= 1
+                    firstCapture: Int32(first), captureCount: UInt16(truncatingIfNeeded: n &- first))
                 return
             }
         }
