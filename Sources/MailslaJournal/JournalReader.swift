@@ -22,6 +22,9 @@ public final class JournalReader {
         case namespace(String)
     }
 
+    /// Records per batch in a replay: where one reader's batches end, which the lanes reproduce.
+    public static let batchLimit = 4096
+
     public let location: Location
     /// Longer messages are cut to this many bytes and counted in `messagesCut`, as the
     /// framer cuts long text lines, so one huge entry cannot blow up a batch.
@@ -82,10 +85,9 @@ public final class JournalReader {
         if case .directory(let path) = location { rejectedFiles = Self.unopenableFiles(in: path) }
     }
 
-    /// Opens each journal file in `directory` and its machine-id subdirectories (where
-    /// libsystemd looks) on its own and returns the ones that fail. Costs one header
-    /// read per file.
-    static func unopenableFiles(in directory: String) -> [InputError] {
+    /// The journal files libsystemd reads for `sd_journal_open_directory(directory, 0)`: those
+    /// in `directory` and in its machine-id subdirectories, sorted by path.
+    static func journalFiles(in directory: String) -> [String] {
         let manager = FileManager.default
         let top = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
         var paths: [String] = []
@@ -98,6 +100,13 @@ public final class JournalReader {
                 paths += inner.sorted().filter(isJournalFile).map { path + "/" + $0 }
             }
         }
+        return paths
+    }
+
+    /// Opens each journal file of `directory` (`journalFiles(in:)`) on its own and returns the
+    /// ones that fail. Costs one header read per file.
+    static func unopenableFiles(in directory: String) -> [InputError] {
+        let paths = journalFiles(in: directory)
         return paths.compactMap { path in
             let cPath = strdup(path)
             defer { free(cPath) }
@@ -134,7 +143,7 @@ public final class JournalReader {
     /// Appends up to `limit` records to `batch`; returns how many (0 only at the end of the journal).
     /// Entries without a message are skipped and do not count against `limit`.
     /// Throws `.journalRejected` when libsystemd fails to move to the next entry.
-    public func read(into batch: inout RecordBatch, limit: Int = 4096) throws -> Int {
+    public func read(into batch: inout RecordBatch, limit: Int = JournalReader.batchLimit) throws -> Int {
         // Counters live in a local and are stored once: class properties cost an
         // exclusivity check on every write in the per-entry loop.
         var tally = Tally()

@@ -133,8 +133,16 @@ public struct Replay {
                                symbols: SymbolTable) throws -> [InputError] {
         var errors: [InputError] = []
         do {
-            let reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols,
+            // A rotated directory is read on two lanes (same records, same batches) when there are two cores.
+            let reader: any JournalBatchSource
+            if case .directory(let path) = location {
+                reader = try JournalFileLanes.open(directory: path, matches: options.journalMatches, symbols: symbols,
+                                                   maxMessageBytes: options.maxLineLength,
+                                                   lanes: min(2, ProcessInfo.processInfo.activeProcessorCount))
+            } else {
+                reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols,
                                            maxMessageBytes: options.maxLineLength)
+            }
             // Files libsystemd leaves out of a directory are named, not silently skipped.
             for rejected in reader.rejectedFiles {
                 errors.append(rejected)
@@ -144,7 +152,7 @@ public struct Replay {
             while true {
                 batch.bytes.removeAll(keepingCapacity: true)
                 batch.records.removeAll(keepingCapacity: true)
-                let n = try reader.read(into: &batch)
+                let n = try reader.read(into: &batch, limit: JournalReader.batchLimit)
                 if n == 0 { break }
                 pipeline.addJournalEntries(n)
                 try pipeline.process(batch)

@@ -57,6 +57,15 @@ public final class SymbolTable: @unchecked Sendable {
         return names[Int(symbol.raw)]
     }
 
+    /// The exact bytes `symbol` was interned from (empty for `.none` and `.overflow`), for
+    /// re-interning a name in another table. Other threads may call it under the same rule as
+    /// `name(_:)`: each symbol's copy is written once, before the symbol exists, and never moves.
+    public func bytes(of symbol: Symbol) -> UnsafeBufferPointer<UInt8> {
+        let index = Int(symbol.raw)
+        precondition(index < limit, "symbol \(index) is not from this table")
+        return UnsafeBufferPointer(start: keyStarts[index], count: keyLengths[index])
+    }
+
     public func intern(_ string: String) -> Symbol {
         var s = string
         return s.withUTF8 { intern($0) }
