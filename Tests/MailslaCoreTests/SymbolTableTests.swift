@@ -28,6 +28,19 @@ import Testing
         for (symbol, text) in seen { #expect(table.intern(text) == symbol) }
     }
 
+    /// `bytes(of:)` gives the exact bytes interned (invalid UTF-8 included), so another table
+    /// interning them gets the same name; empty for the two fixed symbols.
+    @Test func bytesOfASymbolAreTheInternedBytes() {
+        let table = SymbolTable()
+        let names: [[UInt8]] = [Array("mx1".utf8), [0x66, 0xFF, 0x6F], Array("postfix/submission/smtpd".utf8)]
+        for name in names {
+            let symbol = name.withUnsafeBufferPointer { table.intern($0) }
+            #expect(Array(table.bytes(of: symbol)) == name)
+        }
+        #expect(table.bytes(of: .none).isEmpty)
+        #expect(table.bytes(of: .overflow).isEmpty)
+    }
+
     @Test func shortBytesComparesOnlyTheGivenCount() {
         let a: [UInt8] = Array("postfix/smtpd[1]".utf8)
         let b: [UInt8] = Array("postfix/smtpd:xx".utf8)
