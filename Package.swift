@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(name: "MailslaJournalTests", dependencies: ["MailslaTestSupport", "MailslaJournal", "MailslaCorpus"]),
         .testTarget(name: "MailslaRulesTests", dependencies: ["MailslaRules"]),
         .testTarget(name: "MailslaSLATests", dependencies: ["MailslaSLA"]),
-        .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"]),
+        // Fixtures are read by path (`fixture(_:)`), not bundled.
+        .testTarget(name: "MailslaTests", dependencies: ["Mailsla", "MailslaCorpus"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MailslaProbeTests",
             dependencies: ["MailslaProbe", "MailslaSLA", "Mailsla",
