@@ -30,6 +30,11 @@ public final class FlowCorrelator {
     @exclusivity(unchecked) var nextID = 0
     @exclusivity(unchecked) var now: Int64 = .min
     @exclusivity(unchecked) var ready: [MessageRecord] = []
+    /// The `received` times of the lost messages written out since the last `drainLost()`.
+    @exclusivity(unchecked) var readyLost: [Int64] = []
+    /// Whether finished messages become records (`drain()`): off, only the counters learn of them,
+    /// and the records' strings and arrays are never made.
+    public var keepsRecords = true
     /// Messages still in a filter, by host and message-id, for linking the re-injected copy.
     /// A nil value means two live messages share the id: too ambiguous to link by it.
     @exclusivity(unchecked) var inFilterByMessageID: [MessageIDKey: Hop?] = [:]
@@ -83,6 +88,12 @@ public final class FlowCorrelator {
     public func drain() -> [MessageRecord] {
         defer { ready.removeAll(keepingCapacity: true) }
         return ready
+    }
+
+    /// The `received` times of the messages written out as lost since the last call (with or without records).
+    public func drainLost() -> [Int64] {
+        defer { readyLost.removeAll(keepingCapacity: true) }
+        return readyLost
     }
 
     /// The input ended: every message still open is written with its current state.
@@ -439,8 +450,16 @@ public final class FlowCorrelator {
             unlinkMessageID(hop)
         }
         guard !message.hops.isEmpty else { return }
-        let record = MessageRecordBuilder(message: message, symbols: symbols, settings: settings, now: now).build()
-        health.count(record, host: message.root.key.host)
-        ready.append(record)
+        let builder = MessageRecordBuilder(message: message, symbols: symbols, settings: settings, now: now)
+        let outcome: MessageOutcome
+        if keepsRecords {
+            let record: MessageRecord
+            (record, outcome) = builder.build()
+            ready.append(record)
+        } else {
+            outcome = builder.outcome()
+        }
+        health.count(outcome, host: message.root.key.host)
+        if outcome.status == .lost { readyLost.append(outcome.received) }
     }
 }

@@ -59,28 +59,28 @@ public struct FlowHealth: Sendable {
         if status == "deferred" { deferralsByReason[reason ?? "other", default: 0] += 1 }
     }
 
-    mutating func count(_ record: MessageRecord, host: Symbol) {
-        if record.isNotice {
+    mutating func count(_ message: MessageOutcome, host: Symbol) {
+        if message.isNotice {
             ndn += 1
             return
         }
-        if record.status == .rejected { return }
-        if record.recipients.contains(where: { $0.attempts.contains { $0.status == "deferred" } }) { deferredOnce += 1 }
-        series.count(record)
-        if record.countsAsReceived {
+        if message.status == .rejected { return }
+        if message.deferredOnce { deferredOnce += 1 }
+        series.count(message)
+        if message.countsAsReceived {
             received += 1
             byHost[host, default: HostCounts()].received += 1
         }
-        counts[record.status, default: 0] += 1
-        switch record.status {
+        counts[message.status, default: 0] += 1
+        switch message.status {
         case .delivered: byHost[host, default: HostCounts()].delivered += 1
         case .bounced: byHost[host, default: HostCounts()].bounced += 1
         case .deferred: byHost[host, default: HostCounts()].deferred += 1
         default: break
         }
-        if FlowVerdicts.isSpam(record.filter?.verdict) || record.status == .spam { spam += 1 }
-        if FlowVerdicts.isVirus(record.filter?.verdict) || record.status == .virus { virus += 1 }
-        if let latency = record.latencySeconds { _ = self.latency.record(UInt64(latency * 1000)) }
-        if let trip = record.filter?.roundTripSeconds { _ = filterRoundTrip.record(UInt64(trip * 1000)) }
+        if message.spamVerdict || message.status == .spam { spam += 1 }
+        if message.virusVerdict || message.status == .virus { virus += 1 }
+        if let latency = message.latencySeconds { _ = self.latency.record(UInt64(latency * 1000)) }
+        if let trip = message.filterRoundTripSeconds { _ = filterRoundTrip.record(UInt64(trip * 1000)) }
     }
 }
