@@ -1,3 +1,4 @@
+import CLineScan
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +33,8 @@ public struct SyslogParser {
     private var cachedDayKey = -1
     private var cachedDayStart = 0
     private var minute = MinuteCache()
+    /// The last host interned, checked first on the next line (no scan, no hash when it repeats).
+    private var lastHost = Symbol.none
 
     public init(symbols: SymbolTable, options: ParseOptions = ParseOptions(), years: YearTracker) {
         self.symbols = symbols
@@ -125,20 +128,20 @@ public struct SyslogParser {
             return nil
         }
         var host = Symbol.none
-        // The first word is a host unless it is already the tag (`name:` or `name[pid]:`).
-        // Scanned here rather than with memchr: a host is a few bytes, shorter than a call.
-        var wordEnd = i
-        var bracket = -1
-        while wordEnd < n {
-            let b = p[wordEnd]
-            if b == UInt8(ascii: " ") { break }
-            if b == UInt8(ascii: "["), bracket < 0 { bracket = wordEnd }
-            wordEnd += 1
-        }
-        if !isTag(p, from: i, to: wordEnd, bracket: bracket) {
-            guard wordEnd > i, wordEnd < n else { return .noHost }
-            host = symbols.intern(UnsafeBufferPointer(start: p + i, count: wordEnd - i))
-            i = wordEnd + 1
+        if lastHost != .none,
+           let length = symbols.nameLength(of: lastHost, at: p + i, available: n - i, then: UInt8(ascii: " ")) {
+            // Most lines come from the previous line's host: the same word, so the same answer as below.
+            host = lastHost
+            i += length + 1
+        } else {
+            // The first word is a host unless it is already the tag (`name:` or `name[pid]:`).
+            let (wordEnd, bracket) = firstWord(p, n, from: i)
+            if !isTag(p, from: i, to: wordEnd, bracket: bracket) {
+                guard wordEnd > i, wordEnd < n else { return .noHost }
+                host = symbols.intern(UnsafeBufferPointer(start: p + i, count: wordEnd - i))
+                if host != .overflow { lastHost = host }  // an overflowing name is counted on every line
+                i = wordEnd + 1
+            }
         }
         return parseTag(p, n, from: i, time: time, host: host, offset: offset, into: out)
     }
@@ -150,6 +153,30 @@ public struct SyslogParser {
     }
 
     // MARK: tag
+
+    /// The end of the word at `start` (its first space, or `n`) and the index of its first `[` (-1 for none).
+    @inline(__always)
+    private func firstWord(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, bracket: Int) {
+        var end = start
+        var bracket = -1
+        // 16 bytes per compare while they lie inside the line, then byte by byte.
+        while end + 16 <= n {
+            let spaces = line_scan_match16(p + end, UInt8(ascii: " "), UInt8(ascii: " "), UInt8(ascii: " "))
+            let brackets = line_scan_match16(p + end, UInt8(ascii: "["), UInt8(ascii: "["), UInt8(ascii: "["))
+            // Only brackets before the space belong to the word: the bits below the space's.
+            let inWord = spaces == 0 ? brackets : brackets & ((spaces & (0 &- spaces)) &- 1)
+            if bracket < 0, inWord != 0 { bracket = end + inWord.trailingZeroBitCount }
+            if spaces != 0 { return (end + spaces.trailingZeroBitCount, bracket) }
+            end += 16
+        }
+        while end < n {
+            let b = p[end]
+            if b == UInt8(ascii: " ") { break }
+            if b == UInt8(ascii: "["), bracket < 0 { bracket = end }
+            end += 1
+        }
+        return (end, bracket)
+    }
 
     /// True when the word `p[start..<end]` is `name:` or `name[pid]:` rather than a host name.
     /// `bracket` is the index of the word's first `[`, or -1.
@@ -170,7 +197,18 @@ public struct SyslogParser {
                           host: Symbol, offset: Int32, into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
         var i = start
         let limit = min(n, start + 128)
-        while i < limit {
+        // 16 bytes per compare while they lie inside the line, then byte by byte.
+        var scanning = true
+        while scanning, i + 16 <= limit {
+            let stops = line_scan_match16(p + i, UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "))
+            if stops != 0 {
+                i += stops.trailingZeroBitCount
+                scanning = false
+            } else {
+                i += 16
+            }
+        }
+        while scanning, i < limit {
             let b = p[i]
             if b == UInt8(ascii: "[") || b == UInt8(ascii: ":") || b == UInt8(ascii: " ") { break }
             i += 1
