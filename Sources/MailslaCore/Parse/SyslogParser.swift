@@ -143,7 +143,7 @@ public struct SyslogParser {
                 i = wordEnd + 1
             }
         }
-        return parseTag(p, n, from: i, time: time, host: host, offset: offset, into: out)
+        return Self.parseTag(p, n, from: i, time: time, host: host, offset: offset, symbols: symbols, into: out)
     }
 
     private func bare(offset: Int32, n: Int, into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
@@ -192,9 +192,11 @@ public struct SyslogParser {
         return k > digits && k + 1 < end && p[k] == UInt8(ascii: "]") && p[k + 1] == UInt8(ascii: ":")
     }
 
+    /// Static, as the pieces below: when the optimizer outlines it, no copy of the parser goes with the call.
     @inline(__always)
-    private func parseTag(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, time: Int64,
-                          host: Symbol, offset: Int32, into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
+    private static func parseTag(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, time: Int64, host: Symbol,
+                                 offset: Int32, symbols: SymbolTable,
+                                 into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
         var i = start
         let limit = min(n, start + 128)
         // 16 bytes per compare while they lie inside the line, then byte by byte.
@@ -220,7 +222,7 @@ public struct SyslogParser {
             i += 1
             let digitsStart = i
             let value: Int32
-            (value, i) = pidDigits(p, n, from: i)
+            (value, i) = Self.pidDigits(p, n, from: i)
             guard i > digitsStart, i < n, p[i] == UInt8(ascii: "]") else { return .noProgram }
             pid = value
             i += 1
@@ -236,7 +238,7 @@ public struct SyslogParser {
 
     /// The pid's digits at `start` (at most 9) as a number, and the index after them.
     @inline(__always)
-    private func pidDigits(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (Int32, Int) {
+    private static func pidDigits(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (Int32, Int) {
         // Eight bytes at once while the line has them: the first byte outside "0"..."9" ends the
         // digits (digits neither borrow nor carry, so that byte is flagged exactly), and up to seven
         // digits become a number in three multiplies, zeros shifted in ahead of them.
