@@ -237,7 +237,8 @@ public struct SyslogParser {
     }
 
     /// The pid's digits at `start` (at most 9) as a number, and the index after them.
-    @inline(__always)
+    /// Not inlined: inside `parseTag` its word arithmetic made the optimizer outline `parseTag` itself.
+    @inline(never)
     private static func pidDigits(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (Int32, Int) {
         // Eight bytes at once while the line has them: the first byte outside "0"..."9" ends the
         // digits (digits neither borrow nor carry, so that byte is flagged exactly), and up to seven
