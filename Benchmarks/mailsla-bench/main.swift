@@ -167,6 +167,7 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
                     classifier.classify(batch, into: &events)
                     correlator.consume(batch, events)
                     _ = correlator.drain()
+                    _ = correlator.drainLost()
                 default:
                     classifier.classify(batch, into: &events)
                 }

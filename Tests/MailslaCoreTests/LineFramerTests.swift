@@ -103,6 +103,49 @@ private func reference(_ input: [UInt8]) -> [[UInt8]] {
         #expect(lines == [Array("abcdefg".utf8)] && counters.truncatedLines == 1)
     }
 
+    /// The block scan finds newlines 64 bytes at a time and NULs per block: lines of every length
+    /// around those widths, NULs, stray and final CRs and over-long lines, in random blocks and
+    /// reads, give the lines and counters of a plain split cut at the limit.
+    @Test func randomBytesWithNulsCRsAndLongLinesMatchTheReferenceCounts() {
+        var rng = SplitMix64(seed: 6)
+        for round in 0..<300 {
+            let maxLine = 20 + Int(rng.next() % 150)
+            var input: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 40) {
+                let length = Int(rng.next() % 260)
+                input += (0..<length).map { _ -> UInt8 in
+                    switch rng.next() % 200 {
+                    case 0: 0
+                    case 1: 0x0D
+                    default: UInt8(97 + rng.next() % 26)
+                    }
+                }
+                if rng.next() % 5 == 0 { input.append(0x0D) }
+                input.append(0x0A)
+            }
+            if round % 4 == 0 { input += [UInt8](repeating: 0x78, count: Int(rng.next() % 300)) + [0, 0x0D] }
+            let chunks = (0..<4).map { _ in 1 + Int(rng.next() % 400) }
+            let block = 1 + Int(rng.next() % 700)
+            let (lines, counters) = frame(input, chunks: chunks, maxLine: maxLine, block: block)
+
+            let whole = reference(input)
+            let expected = whole.map { Array($0.prefix(maxLine)) }
+            #expect(lines == expected, "round \(round) limit \(maxLine) block \(block) chunks \(chunks)")
+            #expect(counters.lines == expected.count)
+            #expect(counters.truncatedLines == whole.filter { $0.count > maxLine }.count, "round \(round)")
+            #expect(counters.nulLines == expected.filter { $0.contains(0) }.count, "round \(round)")
+            // A CR before the cut of an over-long line may be dropped with its tail: count the others only.
+            let crlf = input.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated().filter { index, raw in
+                raw.last == 0x0D && raw.count - 1 <= maxLine && (index < whole.count)
+            }.count
+            let crlfLong = input.split(separator: 0x0A, omittingEmptySubsequences: false).filter {
+                $0.last == 0x0D && $0.count - 1 > maxLine
+            }.count
+            #expect(counters.crlfLines >= crlf && counters.crlfLines <= crlf + crlfLong, "round \(round)")
+            #expect(counters.bytes == input.count)
+        }
+    }
+
     @Test func emptyInputGivesNoLines() {
         let (lines, counters) = frame([], chunks: [1])
         #expect(lines.isEmpty)

@@ -35,6 +35,26 @@ private func reason(_ line: String) -> MalformedReason? {
 @Suite struct SyslogParserTests {
     // Real lines from ../shared/corpus (pixelpark, fail2ban, lightmeter); test data only.
 
+    /// The pid is read eight bytes at a time when the line has eight bytes from it on, else byte by
+    /// byte: every length, leading zeros, both paths, and a tenth digit (no pid: malformed).
+    @Test func pidsOfEveryLengthReadTheSameOnBothPaths() {
+        for length in 1...10 {
+            let digits = String("9081726354".prefix(length))
+            for (tail, name) in [("", "short"), (": message text", "long")] {
+                let line = "Jan  1 00:00:00 host prog[\(digits)]:\(tail)"
+                if length == 10 {
+                    #expect(reason(line) == .noProgram, "\(name) \(length) digits")
+                } else {
+                    #expect(parse(line)?.pid == Int32(digits), "\(name) \(length) digits")
+                }
+            }
+        }
+        #expect(parse("Jan  1 00:00:00 host prog[0042]: m")?.pid == 42)
+        #expect(parse("Jan  1 00:00:00 host prog[0042]:")?.pid == 42)
+        #expect(reason("Jan  1 00:00:00 host prog[]: message text") == .noProgram)
+        #expect(reason("Jan  1 00:00:00 host prog[12a]: message text") == .noProgram)
+    }
+
     @Test func rfc3164SpacePaddedDay() {
         #expect(parse("Jan  1 00:00:00 hostname postfix/smtpd[12345]: connect from example.com[123.45.67.89]")
             == Parsed(time: "2023-01-01T00:00:00Z", host: "hostname", program: "postfix/smtpd", pid: 12345,

@@ -17,14 +17,16 @@ func correlate(_ lines: [String], year: Int = 2026, settings: FlowSettings = Flo
 }
 
 /// Runs log lines through the whole pipeline, in batches of at most 5,000 lines as a real
-/// source hands them over; returns the finished records and the pipeline.
+/// source hands them over; returns the finished records and the pipeline. Without
+/// `records`, the pipeline has no message sink (as `replay` without `--messages`): no records.
 func runPipeline(_ lines: [String], year: Int = 2026, settings: FlowSettings = FlowSettings(),
-                 detection: DetectionSettings = DetectionSettings()) -> (records: [MessageRecord], pipeline: Pipeline) {
+                 detection: DetectionSettings = DetectionSettings(),
+                 records: Bool = true) -> (records: [MessageRecord], pipeline: Pipeline) {
     let symbols = SymbolTable()
     final class Collector: @unchecked Sendable { var records: [MessageRecord] = [] }
     let collector = Collector()
     let pipeline = Pipeline(symbols: symbols, rules: shippedRules, flow: settings, detection: detection,
-                            messageSink: { collector.records += $0 })
+                            messageSink: records ? { collector.records += $0 } : nil)
     var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(year)))
     var framer = LineFramer()
     var batch = RecordBatch()

@@ -46,13 +46,6 @@ struct EventView {
         return string(capture)
     }
 
-    /// The field's text, taken from `words` when it is one of them (no new string), else made.
-    func text(_ field: UInt16?, knowing words: KnownWords) -> String? {
-        guard let capture = capture(field) else { return nil }
-        let b = bytes(capture)
-        return words.string(for: b) ?? strings.string(b)
-    }
-
     /// The field after the rule's map transform: a bounded label, never free text.
     func label(_ field: UInt16?) -> String? {
         guard let field, let capture = capture(field) else { return nil }

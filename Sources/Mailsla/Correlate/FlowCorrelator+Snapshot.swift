@@ -111,7 +111,7 @@ extension FlowCorrelator {
                 w.optionalDouble(a.delaySeconds); w.optionalString(a.reason); w.string(a.agent); w.bool(a.localRelay)
             }
         }
-        w.array(h.filterHandoffs) { w, f in
+        w.array(h.filterHandoffs.all) { w, f in
             w.int(f.time); w.optionalString(f.newQueueID); w.int(f.start)
         }
         w.optionalInt(h.ended)
@@ -138,7 +138,9 @@ extension FlowCorrelator {
             }
             return state
         }
-        h.filterHandoffs = try r.array { r in (time: try r.int64(), newQueueID: try r.optionalString(), start: try r.int64()) }
+        h.filterHandoffs = FilterHandoffs(try r.array { r in
+            FilterHandoff(time: try r.int64(), newQueueID: try r.optionalString(), start: try r.int64())
+        })
         h.ended = try r.optionalInt()
         return h
     }

@@ -30,6 +30,11 @@ public final class FlowCorrelator {
     @exclusivity(unchecked) var nextID = 0
     @exclusivity(unchecked) var now: Int64 = .min
     @exclusivity(unchecked) var ready: [MessageRecord] = []
+    /// The `received` times of the lost messages written out since the last `drainLost()`.
+    @exclusivity(unchecked) var readyLost: [Int64] = []
+    /// Whether finished messages become records (`drain()`): off, only the counters learn of them,
+    /// and the records' strings and arrays are never made.
+    public var keepsRecords = true
     /// Messages still in a filter, by host and message-id, for linking the re-injected copy.
     /// A nil value means two live messages share the id: too ambiguous to link by it.
     @exclusivity(unchecked) var inFilterByMessageID: [MessageIDKey: Hop?] = [:]
@@ -39,7 +44,7 @@ public final class FlowCorrelator {
     /// The daemon part of each program symbol (`smtp` of `postfix/amavis/smtp`), computed once.
     @exclusivity(unchecked) private var daemons: [Agent?] = []
     /// Delivery statuses, answered without making a string per delivery.
-    private let statuses = KnownWords(["sent", "deferred", "bounced", "expired"])
+    private let statuses = KnownWords(FlowHealth.attemptStatuses)
 
     @exclusivity(unchecked) public internal(set) var health = FlowHealth()
 
@@ -83,6 +88,12 @@ public final class FlowCorrelator {
     public func drain() -> [MessageRecord] {
         defer { ready.removeAll(keepingCapacity: true) }
         return ready
+    }
+
+    /// The `received` times of the messages written out as lost since the last call (with or without records).
+    public func drainLost() -> [Int64] {
+        defer { readyLost.removeAll(keepingCapacity: true) }
+        return readyLost
     }
 
     /// The input ended: every message still open is written with its current state.
@@ -172,7 +183,9 @@ public final class FlowCorrelator {
     }
 
     private func delivery(_ hop: Hop, _ e: EventView, record: LogRecord, at t: Int64) {
-        let status = e.text(vocabulary.status, knowing: statuses) ?? "unknown"
+        let statusBytes = e.capture(vocabulary.status).map { e.bytes($0) }
+        let knownStatus = statusBytes.flatMap { statuses.index(for: $0) }
+        let status = knownStatus.map { statuses[$0] } ?? statusBytes.map { strings.string($0) } ?? "unknown"
         let relayIsLocal = settings.isLocal(e.capture(vocabulary.relayIP).map { e.bytes($0) })
         let agent = daemon(record.program)
         let newIDCapture = e.capture(vocabulary.newQueueID)
@@ -186,7 +199,7 @@ public final class FlowCorrelator {
             let seconds = min((delays?.2 ?? 0) + (delays?.3 ?? 0), 86_400)
             let start = t - Int64(seconds * 1_000_000)
             let newID = newIDCapture.map { e.string($0) }
-            hop.filterHandoffs.append((t, newID, start))
+            hop.filterHandoffs.append(FilterHandoff(time: t, newQueueID: newID, start: start))
             if let newID {
                 let childKey = QueueKey(host: record.host, text: newID)
                 let child = hops[childKey] ?? startHop(childKey, newID, at: t)
@@ -215,7 +228,7 @@ public final class FlowCorrelator {
         // linear); past the maximum of attempts the last one is overwritten, so the status stays current.
         guard let index = hop.recipientIndex(address, limit: settings.maxRecipientsPerQueueFile) else {
             health.droppedRecipients += 1
-            health.countAttempt(status: status, reason: attempt.reason)
+            health.countAttempt(status: status, known: knownStatus, reason: attempt.reason)
             return
         }
         if hop.recipients[index].attempts.count < settings.maxAttemptsPerRecipient {
@@ -224,7 +237,7 @@ public final class FlowCorrelator {
             hop.recipients[index].attempts[hop.recipients[index].attempts.count - 1] = attempt
             health.droppedAttempts += 1
         }
-        health.countAttempt(status: status, reason: attempt.reason)
+        health.countAttempt(status: status, known: knownStatus, reason: attempt.reason)
         // local(8) forwarding (.forward, aliases to a remote address) continues the same message under a new id.
         if let newIDCapture, status == "sent", agent.kind == .local {
             let newID = e.string(newIDCapture)
@@ -248,9 +261,11 @@ public final class FlowCorrelator {
         let verdict = e.text(vocabulary.verdict)
         message.filterEngine = engine
         if let verdict { message.filterVerdict = verdict }
-        if let action = e.text(vocabulary.action),
-           ASCII.equalsIgnoringCase(action, "blocked") || ASCII.equalsIgnoringCase(action, "discarded")
-            || ASCII.equalsIgnoringCase(action, "rejected") {
+        // Read on the action's bytes (only compared, never kept): ASCII case folding of a field
+        // with a non-ASCII byte never equals an ASCII word, as with the string.
+        if let action = e.capture(vocabulary.action).map({ e.bytes($0) }),
+           FieldBytes.equalsIgnoringCase(action, "blocked") || FieldBytes.equalsIgnoringCase(action, "discarded")
+            || FieldBytes.equalsIgnoringCase(action, "rejected") {
             message.filterBlocked = true
         }
         if let newID = e.capture(vocabulary.newQueueID) {
@@ -303,6 +318,9 @@ public final class FlowCorrelator {
         guard isNew else { return hop }
         let message = FlowMessage(id: nextID)
         nextID += 1
+        // Room for the re-injected copy too: most messages pass the content filter, and growing
+        // the array from one hop to two reallocated it.
+        message.hops.reserveCapacity(2)
         message.hops.append(hop)
         hop.message = message
         open.append(message)
@@ -439,8 +457,16 @@ public final class FlowCorrelator {
             unlinkMessageID(hop)
         }
         guard !message.hops.isEmpty else { return }
-        let record = MessageRecordBuilder(message: message, symbols: symbols, settings: settings, now: now).build()
-        health.count(record, host: message.root.key.host)
-        ready.append(record)
+        let builder = MessageRecordBuilder(message: message, symbols: symbols, settings: settings, now: now)
+        let outcome: MessageOutcome
+        if keepsRecords {
+            let record: MessageRecord
+            (record, outcome) = builder.build()
+            ready.append(record)
+        } else {
+            outcome = builder.outcome()
+        }
+        health.count(outcome, host: message.root.key.host)
+        if outcome.status == .lost { readyLost.append(outcome.received) }
     }
 }

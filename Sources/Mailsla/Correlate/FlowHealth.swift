@@ -8,14 +8,44 @@ public struct FlowHealth: Sendable {
         public var received = 0, delivered = 0, bounced = 0, deferred = 0, rejected = 0
     }
 
-    public var counts: [MessageStatus: Int] = [:]
+    /// Messages by status; a status never counted is absent.
+    public var counts: [MessageStatus: Int] {
+        get {
+            var out: [MessageStatus: Int] = [:]
+            for (i, status) in MessageStatus.allCases.enumerated() where statusCounts[i] > 0 { out[status] = statusCounts[i] }
+            return out
+        }
+        set {
+            for (i, status) in MessageStatus.allCases.enumerated() { statusCounts[i] = newValue[status] ?? 0 }
+        }
+    }
+    /// `counts` by `MessageStatus.allCases` index: counting a message into a dictionary (hashing
+    /// the status) was a quarter of `count(_:host:)`.
+    private var statusCounts = [Int](repeating: 0, count: MessageStatus.allCases.count)
     public var received = 0
     public var ndn = 0
     public var spam = 0
     public var virus = 0
     public var rejected = 0
     public var rejectedByReason: [String: Int] = [:]
-    public var attemptsByStatus: [String: Int] = [:]
+    /// Delivery attempts by status.
+    public var attemptsByStatus: [String: Int] {
+        get {
+            var out = otherAttempts
+            for (i, word) in Self.attemptStatuses.enumerated() where knownAttempts[i] > 0 { out[word] = knownAttempts[i] }
+            return out
+        }
+        set {
+            otherAttempts = newValue
+            for (i, word) in Self.attemptStatuses.enumerated() { knownAttempts[i] = otherAttempts.removeValue(forKey: word) ?? 0 }
+        }
+    }
+    /// The statuses Postfix logs, counted by their index here (`countAttempt(status:known:reason:)`):
+    /// hashing the status string into a dictionary per delivery cost more than the rest of the count.
+    static let attemptStatuses = ["sent", "deferred", "bounced", "expired"]
+    private var knownAttempts = [Int](repeating: 0, count: FlowHealth.attemptStatuses.count)
+    /// Attempts of any other status.
+    private var otherAttempts: [String: Int] = [:]
     public var deferralsByReason: [String: Int] = [:]
     /// Messages deferred at least once, whatever became of them (pflogsumm's "deferred").
     public var deferredOnce = 0
@@ -45,7 +75,7 @@ public struct FlowHealth: Sendable {
         filterRoundTrip.autoResize = true
     }
 
-    public subscript(status: MessageStatus) -> Int { counts[status] ?? 0 }
+    public subscript(status: MessageStatus) -> Int { statusCounts[status.index] }
 
     mutating func countReject(label: String?, host: Symbol) {
         rejected += 1
@@ -54,33 +84,40 @@ public struct FlowHealth: Sendable {
         byHost[host, default: HostCounts()].rejected += 1
     }
 
-    mutating func countAttempt(status: String, reason: String?) {
-        attemptsByStatus[status, default: 0] += 1
+    private static func count(_ c: inout HostCounts, status: MessageStatus, received: Bool) {
+        if received { c.received += 1 }
+        switch status {
+        case .delivered: c.delivered += 1
+        case .bounced: c.bounced += 1
+        case .deferred: c.deferred += 1
+        default: break
+        }
+    }
+
+    /// `known` is the status's index in `attemptStatuses`, if it is one of them.
+    mutating func countAttempt(status: String, known: Int?, reason: String?) {
+        if let known { knownAttempts[known] += 1 } else { otherAttempts[status, default: 0] += 1 }
         if status == "deferred" { deferralsByReason[reason ?? "other", default: 0] += 1 }
     }
 
-    mutating func count(_ record: MessageRecord, host: Symbol) {
-        if record.isNotice {
+    mutating func count(_ message: MessageOutcome, host: Symbol) {
+        if message.isNotice {
             ndn += 1
             return
         }
-        if record.status == .rejected { return }
-        if record.recipients.contains(where: { $0.attempts.contains { $0.status == "deferred" } }) { deferredOnce += 1 }
-        series.count(record)
-        if record.countsAsReceived {
-            received += 1
-            byHost[host, default: HostCounts()].received += 1
+        if message.status == .rejected { return }
+        if message.deferredOnce { deferredOnce += 1 }
+        series.count(message)
+        if message.countsAsReceived { received += 1 }
+        statusCounts[message.status.index] += 1
+        // One lookup of the host's entry for all of its counts (an entry is made only when one changes).
+        let status = message.status
+        if message.countsAsReceived || status == .delivered || status == .bounced || status == .deferred {
+            Self.count(&byHost[host, default: HostCounts()], status: status, received: message.countsAsReceived)
         }
-        counts[record.status, default: 0] += 1
-        switch record.status {
-        case .delivered: byHost[host, default: HostCounts()].delivered += 1
-        case .bounced: byHost[host, default: HostCounts()].bounced += 1
-        case .deferred: byHost[host, default: HostCounts()].deferred += 1
-        default: break
-        }
-        if FlowVerdicts.isSpam(record.filter?.verdict) || record.status == .spam { spam += 1 }
-        if FlowVerdicts.isVirus(record.filter?.verdict) || record.status == .virus { virus += 1 }
-        if let latency = record.latencySeconds { _ = self.latency.record(UInt64(latency * 1000)) }
-        if let trip = record.filter?.roundTripSeconds { _ = filterRoundTrip.record(UInt64(trip * 1000)) }
+        if message.spamVerdict || message.status == .spam { spam += 1 }
+        if message.virusVerdict || message.status == .virus { virus += 1 }
+        if let latency = message.latencySeconds { _ = self.latency.record(UInt64(latency * 1000)) }
+        if let trip = message.filterRoundTripSeconds { _ = filterRoundTrip.record(UInt64(trip * 1000)) }
     }
 }

@@ -7,6 +7,38 @@ struct RecipientState {
     var attempts: [DeliveryAttempt] = []
 }
 
+/// A hand-off to a content filter: when, the id the message came back under (if the reply said),
+/// and when the filter's part began (the hand-off time less the delivery's own delays).
+struct FilterHandoff {
+    var time: Int64
+    var newQueueID: String?
+    var start: Int64
+}
+
+/// A queue file's hand-offs to content filters in order. Almost every filtered queue file has
+/// exactly one: the last is kept inline, so that one needs no array (an allocation and its free
+/// per filtered message); only `snapshot` reads the earlier ones.
+struct FilterHandoffs {
+    private(set) var last: FilterHandoff?
+    private var earlier: [FilterHandoff] = []
+
+    init() {}
+
+    init(_ all: [FilterHandoff]) {
+        for handoff in all { append(handoff) }
+    }
+
+    var isEmpty: Bool { last == nil }
+
+    /// Every hand-off, oldest first.
+    var all: [FilterHandoff] { last.map { earlier + [$0] } ?? [] }
+
+    mutating func append(_ handoff: FilterHandoff) {
+        if let last { earlier.append(last) }
+        last = handoff
+    }
+}
+
 /// One queue file's life: from `client=`/pickup to `removed` (or another end).
 /// A queue id is reused over time, so a hop is the id *and* this lifetime.
 ///
@@ -32,7 +64,7 @@ final class Hop {
     @exclusivity(unchecked) var size: Int?
     @exclusivity(unchecked) var recipients: [RecipientState] = []
     /// Hand-offs to a content filter: when, and the id the message came back under (if said).
-    @exclusivity(unchecked) var filterHandoffs: [(time: Int64, newQueueID: String?, start: Int64)] = []
+    @exclusivity(unchecked) var filterHandoffs = FilterHandoffs()
     @exclusivity(unchecked) var ended: Int64?
     @exclusivity(unchecked) var expired = false
     @exclusivity(unchecked) var held = false

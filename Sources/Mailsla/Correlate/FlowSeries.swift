@@ -43,11 +43,11 @@ public struct FlowSeries: Sendable {
         current = Hour(start: start)
     }
 
-    mutating func count(_ record: MessageRecord) {
-        if record.countsAsReceived && !record.isNotice { add(at: record.received) { $0.received += 1 } }
-        let finished = record.finished ?? record.received
-        if record.status == .delivered { add(at: finished) { $0.delivered += 1 } }
-        if record.status == .bounced { add(at: finished) { $0.bounced += 1 } }
+    mutating func count(_ message: MessageOutcome) {
+        if message.countsAsReceived && !message.isNotice { add(at: message.received) { $0.received += 1 } }
+        let finished = message.finished ?? message.received
+        if message.status == .delivered { add(at: finished) { $0.delivered += 1 } }
+        if message.status == .bounced { add(at: finished) { $0.bounced += 1 } }
     }
 
     /// Adds to the hour that holds `time` (hours are contiguous, so it is found by arithmetic).

@@ -7,11 +7,18 @@ struct KnownWords {
     init(_ words: [String]) { self.words = words.map { (Array($0.utf8), $0) } }
 
     func string(for value: UnsafeBufferPointer<UInt8>) -> String? {
-        for word in words where word.bytes.count == value.count {
-            if word.bytes.withUnsafeBufferPointer({ $0.elementsEqual(value) }) { return word.string }
+        index(for: value).map { words[$0].string }
+    }
+
+    /// The position of the word equal to `value` in the list the words were made from.
+    func index(for value: UnsafeBufferPointer<UInt8>) -> Int? {
+        for i in words.indices where words[i].bytes.count == value.count {
+            if words[i].bytes.withUnsafeBufferPointer({ $0.elementsEqual(value) }) { return i }
         }
         return nil
     }
+
+    subscript(index: Int) -> String { words[index].string }
 }
 
 /// Tests on a captured field's bytes that give the answer the same test on
@@ -32,6 +39,14 @@ enum FieldBytes {
         value.count >= ascii.utf8CodeUnitCount
             && UnsafeBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount)
             .elementsEqual(UnsafeBufferPointer(rebasing: value[0..<ascii.utf8CodeUnitCount]))
+    }
+
+    /// `ASCII.equalsIgnoringCase` on the field's string: bytes equal under `| 0x20`. A non-ASCII byte
+    /// (raw, or the replacement character's) stays ≥ 0x80 under it and never equals an ASCII word's.
+    static func equalsIgnoringCase(_ value: UnsafeBufferPointer<UInt8>, _ ascii: StaticString) -> Bool {
+        guard value.count == ascii.utf8CodeUnitCount else { return false }
+        for i in 0..<value.count where value[i] | 0x20 != ascii.utf8Start[i] | 0x20 { return false }
+        return true
     }
 
     /// `127.…` or `::1`: what `FlowSettings.isLocal` and the mail-flow monitor call the loopback.

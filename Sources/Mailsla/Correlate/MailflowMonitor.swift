@@ -87,9 +87,10 @@ public struct MailflowMonitor {
     }
 
     /// Lost messages count against the interval in which they were handed to the filter.
-    public mutating func account(_ records: [MessageRecord]) {
-        for i in records.indices where records[i].status == .lost {
-            buckets[bucketStart(records[i].received), default: Bucket()].lost += 1
+    /// `received` holds the `received` times of the lost messages.
+    mutating func accountLost(received: [Int64]) {
+        for time in received {
+            buckets[bucketStart(time), default: Bucket()].lost += 1
         }
     }
 

@@ -1,6 +1,23 @@
 /// The final state of a message (../shared/REPORT.md, `flow` block).
 public enum MessageStatus: String, Sendable, CaseIterable {
     case delivered, bounced, expired, deferred, inFlight = "in_flight", held, discarded, spam, virus, lost, rejected
+
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .delivered: 0
+        case .bounced: 1
+        case .expired: 2
+        case .deferred: 3
+        case .inFlight: 4
+        case .held: 5
+        case .discarded: 6
+        case .spam: 7
+        case .virus: 8
+        case .lost: 9
+        case .rejected: 10
+        }
+    }
 }
 
 /// A finished (or, at the end of the input, unfinished) message: one record

@@ -7,19 +7,54 @@ struct MessageRecordBuilder {
     let settings: FlowSettings
     let now: Int64
 
-    func build() -> MessageRecord {
+    /// The message's status and times: all the flow's counters need, decided without making
+    /// the record's strings and arrays (a replay without `--messages` writes no record).
+    func outcome() -> MessageOutcome {
+        outcome(mergedRecipients())
+    }
+
+    /// The record `--messages` writes and `mailsla tail` counts, with the `outcome` the counters get:
+    /// both are decided by the same code.
+    func build() -> (MessageRecord, MessageOutcome) {
         let root = message.root
         let hops = message.hops
         let recipients = mergedRecipients()
+        let outcome = outcome(recipients)
+        let clientHop = hops.first { $0.clientIP != nil && !$0.localClient } ?? hops.first { $0.clientIP != nil }
+        let client = clientHop.map { MessageRecord.Client(host: $0.clientHost, ip: $0.clientIP, saslUsername: $0.saslUsername) }
+        let filter = message.filterEngine.map {
+            MessageRecord.Filter(engine: $0, verdict: message.filterVerdict, roundTripSeconds: message.filterRoundTrip)
+        } ?? (message.filterRoundTrip != nil || !root.filterHandoffs.isEmpty
+            ? MessageRecord.Filter(engine: "content_filter", verdict: nil, roundTripSeconds: message.filterRoundTrip) : nil)
+        let expired = hops.contains { $0.expired }
+        let record = MessageRecord(
+            host: symbols.name(root.key.host), isNotice: message.isNotice, direction: direction(recipients),
+            queueIDs: hops.map(\.queueID), messageID: hops.lazy.compactMap(\.messageID).first,
+            sender: hops.lazy.compactMap(\.sender).first, size: root.size ?? hops.lazy.compactMap(\.size).first,
+            client: client, received: outcome.received, filter: filter,
+            recipients: recipients.map { r in
+                MessageRecord.Recipient(address: r.address, status: Self.recipientStatus(r, expired: expired).rawValue,
+                                        attempts: r.attempts)
+            },
+            status: outcome.status, finished: outcome.finished,
+            parent: message.parentQueueID, countsAsReceived: outcome.countsAsReceived, latencySeconds: outcome.latencySeconds)
+        return (record, outcome)
+    }
+
+    private func outcome(_ recipients: [RecipientState]) -> MessageOutcome {
+        let root = message.root
         var done = true, expired = false, finished: Int64?
-        for hop in hops {
+        for hop in message.hops {
             if hop.expired { expired = true }
             if let ended = hop.ended { finished = max(finished ?? ended, ended) } else { done = false }
         }
-        let statuses = recipients.map { recipientStatus($0, expired: expired) }
+        var statuses = RecipientStatus.Set()
+        var deferredOnce = false
+        for r in recipients {
+            statuses.insert(Self.recipientStatus(r, expired: expired))
+            if !deferredOnce, r.attempts.contains(where: { $0.status == "deferred" }) { deferredOnce = true }
+        }
         let status = messageStatus(statuses: statuses, recipients: recipients, expired: expired, done: done)
-        let clientHop = hops.first { $0.clientIP != nil && !$0.localClient } ?? hops.first { $0.clientIP != nil }
-        let client = clientHop.map { MessageRecord.Client(host: $0.clientHost, ip: $0.clientIP, saslUsername: $0.saslUsername) }
         var latency: Double?
         if status == .delivered {
             var last: Int64?
@@ -28,22 +63,15 @@ struct MessageRecordBuilder {
             }
             latency = last.map { max(0, Double($0 - root.firstSeen) / 1e6) }
         }
-        let filter = message.filterEngine.map {
-            MessageRecord.Filter(engine: $0, verdict: message.filterVerdict, roundTripSeconds: message.filterRoundTrip)
-        } ?? (message.filterRoundTrip != nil || !root.filterHandoffs.isEmpty
-            ? MessageRecord.Filter(engine: "content_filter", verdict: nil, roundTripSeconds: message.filterRoundTrip) : nil)
         let received = !message.isNotice && !root.milterRejected
             && (root.clientIP != nil || root.pickedUp || root.proxyAccepted || root.sender != nil)
-        return MessageRecord(
-            host: symbols.name(root.key.host), isNotice: message.isNotice, direction: direction(recipients),
-            queueIDs: hops.map(\.queueID), messageID: hops.lazy.compactMap(\.messageID).first,
-            sender: hops.lazy.compactMap(\.sender).first, size: root.size ?? hops.lazy.compactMap(\.size).first,
-            client: client, received: root.firstSeen, filter: filter,
-            recipients: recipients.indices.map { i in
-                MessageRecord.Recipient(address: recipients[i].address, status: statuses[i], attempts: recipients[i].attempts)
-            },
-            status: status, finished: done ? finished : nil,
-            parent: message.parentQueueID, countsAsReceived: received, latencySeconds: latency)
+        // The record's filter verdict is the engine's: without an engine the record has none.
+        let verdict = message.filterEngine == nil ? nil : message.filterVerdict
+        return MessageOutcome(
+            status: status, isNotice: message.isNotice, countsAsReceived: received, received: root.firstSeen,
+            finished: done ? finished : nil, latencySeconds: latency, filterRoundTripSeconds: message.filterRoundTrip,
+            spamVerdict: FlowVerdicts.isSpam(verdict), virusVerdict: FlowVerdicts.isVirus(verdict),
+            deferredOnce: deferredOnce)
     }
 
     /// Recipients across all hops (a filter hop's hand-off is not a delivery), attempts in time order.
@@ -91,32 +119,33 @@ struct MessageRecordBuilder {
         }
     }
 
-    private func recipientStatus(_ r: RecipientState, expired: Bool) -> String {
-        guard let last = r.attempts.last else { return "pending" }
+    private static func recipientStatus(_ r: RecipientState, expired: Bool) -> RecipientStatus {
+        guard let last = r.attempts.last else { return .pending }
         switch last.status {
-        case "sent": return "delivered"
-        case "bounced", "undeliverable": return "bounced"
-        case "expired": return "expired"
-        case "deferred": return expired ? "expired" : "deferred"
-        default: return last.status.hasPrefix("undeliverable") ? "bounced" : "pending"
+        case "sent": return .delivered
+        case "bounced", "undeliverable": return .bounced
+        case "expired": return .expired
+        case "deferred": return expired ? .expired : .deferred
+        default: return last.status.hasPrefix("undeliverable") ? .bounced : .pending
         }
     }
 
-    private func messageStatus(statuses: [String], recipients: [RecipientState], expired: Bool, done: Bool) -> MessageStatus {
+    private func messageStatus(statuses: RecipientStatus.Set, recipients: [RecipientState], expired: Bool,
+                               done: Bool) -> MessageStatus {
         let hops = message.hops
-        let delivered = statuses.contains("delivered")
+        let delivered = statuses.contains(.delivered)
         if hops[0].milterRejected && recipients.isEmpty { return .rejected }
         if hops.contains(where: { $0.discarded }) && !delivered { return .discarded }
         if message.filterBlocked && !delivered { return FlowVerdicts.isVirus(message.filterVerdict) ? .virus : .spam }
         if hops.contains(where: { $0.held && $0.ended == nil }) { return .held }
         if isLost() { return .lost }
         if expired { return .expired }
-        if !statuses.isEmpty, statuses.allSatisfy({ $0 == "delivered" }) { return .delivered }
-        if statuses.contains("bounced") && !statuses.contains("pending") && !statuses.contains("deferred") {
+        if statuses == [.delivered] { return .delivered }
+        if statuses.contains(.bounced) && !statuses.contains(.pending) && !statuses.contains(.deferred) {
             return .bounced
         }
         if done {
-            return statuses.contains("bounced") || statuses.contains("expired") ? .bounced : .discarded
+            return statuses.contains(.bounced) || statuses.contains(.expired) ? .bounced : .discarded
         }
         return hops.contains { $0.deferredOnce } ? .deferred : .inFlight
     }
@@ -140,6 +169,32 @@ struct MessageRecordBuilder {
         case (true, false): return message.root.pickedUp ? "local" : "inbound"
         default: return message.root.saslUsername != nil || message.root.pickedUp ? "outbound" : "inbound"
         }
+    }
+}
+
+/// A recipient's state in a record (`recipients[].status`).
+enum RecipientStatus: String {
+    case delivered, bounced, expired, deferred, pending
+
+    /// The statuses of a message's recipients, as a bit set: its status is decided on which
+    /// occur, with no array of them.
+    struct Set: OptionSet {
+        let rawValue: UInt8
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+        init(_ status: RecipientStatus) {
+            switch status {
+            case .delivered: rawValue = 1
+            case .bounced: rawValue = 2
+            case .expired: rawValue = 4
+            case .deferred: rawValue = 8
+            case .pending: rawValue = 16
+            }
+        }
+
+        static let delivered = Set(.delivered), bounced = Set(.bounced), expired = Set(.expired)
+        static let deferred = Set(.deferred), pending = Set(.pending)
+
+        mutating func insert(_ status: RecipientStatus) { formUnion(Set(status)) }
     }
 }
 

@@ -11,6 +11,7 @@ final class FlowStage {
 
     init(rules: RuleSet, symbols: SymbolTable, settings: FlowSettings, messageSink: (([MessageRecord]) throws -> Void)?) {
         correlator = FlowCorrelator(rules: rules, symbols: symbols, settings: settings)
+        correlator.keepsRecords = messageSink != nil
         mailflow = MailflowMonitor(rules: rules, intervalSeconds: settings.mailflowIntervalSeconds)
         self.messageSink = messageSink
     }
@@ -34,8 +35,9 @@ final class FlowStage {
     }
 
     private func emit(_ finished: [MessageRecord]) throws {
+        let lost = correlator.drainLost()
+        if !lost.isEmpty { mailflow.accountLost(received: lost) }
         guard !finished.isEmpty else { return }
-        mailflow.account(finished)
         try messageSink?(finished)
     }
 }

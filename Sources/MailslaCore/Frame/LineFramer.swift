@@ -1,3 +1,4 @@
+import CLineScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +9,8 @@ import Darwin
 ///
 /// Readers write straight into the framer's buffer (`fill`), then take the
 /// complete lines out as one `LineBatch` (`takeLines`); a partial last line
-/// stays for the next block. Lines are found with `memchr`; nothing is
-/// allocated per line. A line longer than `maxLineLength` is cut at the limit
+/// stays for the next block. The newlines of a block are found in one
+/// vector pass (`CLineScan`); nothing is allocated per line. A line longer than `maxLineLength` is cut at the limit
 /// and counted, and the rest of it up to its newline is dropped, so memory
 /// stays bounded whatever the input.
 public struct LineFramer {
@@ -22,14 +23,17 @@ public struct LineFramer {
     private var filled = 0
     /// Inside an over-long line whose first part was already handed out.
     private var skippingRestOfLongLine = false
-    private var spans: [LineSpan] = []
+    /// Where `takeLines` writes the block's newline offsets: room for one per byte, touched only as far as used.
+    private var newlineEnds: [Int32]
 
     public init(maxLineLength: Int = 65536, blockSize: Int = 1 << 20) {
         precondition(maxLineLength > 0 && blockSize > 0)
         self.maxLineLength = maxLineLength
         self.blockSize = blockSize
         // One byte more than a full line and a block: a partial line of the limit plus its CR waits for the LF.
-        buffer = Self.makeBuffer(maxLineLength + blockSize + 1)
+        let size = maxLineLength + blockSize + 1
+        buffer = Self.makeBuffer(size)
+        newlineEnds = [Int32](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
     }
 
     private static func makeBuffer(_ count: Int) -> [UInt8] {
@@ -69,58 +73,72 @@ public struct LineFramer {
     /// Hands out every complete line. At the end of the stream (`atEnd`) an
     /// unterminated last line counts as a line too.
     public mutating func takeLines(atEnd: Bool) -> LineBatch {
-        spans.removeAll(keepingCapacity: true)
-        var consumed = 0
         let filled = self.filled
         let max = maxLineLength
         var local = FramingCounters()
         var skipping = skippingRestOfLongLine
+        var consumed = 0
+        var spans: [LineSpan] = []
         buffer.withUnsafeBytes { raw in
-            let base = raw.baseAddress!
-            let hasNul = filled > 0 && memchr(base, 0, filled) != nil
-            var start = 0
-            while start < filled {
-                let found = memchr(base + start, 0x0A, filled - start)
-                let end: Int
-                if let found {
-                    end = base.distance(to: UnsafeRawPointer(found))
-                } else if skipping {
-                    start = filled  // still inside the dropped tail of a long line
-                    break
-                } else if filled - start > max,
-                          !(filled - start == max + 1 && base.load(fromByteOffset: filled - 1, as: UInt8.self) == 0x0D) {
-                    // Partial line already past the limit: cut it now, drop the rest until its newline.
-                    // (A line of exactly the limit whose CR ended this block waits: its LF may follow.)
-                    spans.append(LineSpan(start: start, end: start + max))
-                    local.truncatedLines += 1
-                    if hasNul, memchr(base + start, 0, max) != nil { local.nulLines += 1 }
-                    skipping = true
-                    start = filled
-                    break
-                } else if atEnd {
-                    end = filled
-                } else {
-                    break
-                }
-                if skipping {
-                    skipping = false
-                    start = end + 1
-                    continue
-                }
-                var lineEnd = end
-                if lineEnd > start, base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D {
-                    lineEnd -= 1
-                    local.crlfLines += 1
-                }
-                if lineEnd - start > max {
-                    lineEnd = start + max
-                    local.truncatedLines += 1
-                }
-                if hasNul, lineEnd > start, memchr(base + start, 0, lineEnd - start) != nil { local.nulLines += 1 }
-                spans.append(LineSpan(start: start, end: lineEnd))
-                start = end + 1
+            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            // Every newline of the block in one pass (and whether it holds a NUL at all), then the
+            // lines between them: no call and no mispredicted exit per line.
+            var hasNul = false
+            let found = newlineEnds.withUnsafeMutableBufferPointer { ends in
+                line_scan_newlines(base, filled, ends.baseAddress!, &hasNul)
             }
-            consumed = Swift.min(start, filled)
+            // One line per newline, and perhaps one unterminated or cut line after the last.
+            spans = [LineSpan](unsafeUninitializedCapacity: found + 1) { out, written in
+                var n = 0
+                var start = 0
+                // Hands out the line `start..<end` (its newline, or the end of the stream, at `end`).
+                @inline(__always) func emit(_ end: Int) {
+                    var lineEnd = end
+                    if lineEnd > start, base[lineEnd - 1] == 0x0D {
+                        lineEnd -= 1
+                        local.crlfLines += 1
+                    }
+                    if lineEnd - start > max {
+                        lineEnd = start + max
+                        local.truncatedLines += 1
+                    }
+                    if hasNul, lineEnd > start, memchr(base + start, 0, lineEnd - start) != nil { local.nulLines += 1 }
+                    (out.baseAddress! + n).initialize(to: LineSpan(start: start, end: lineEnd))
+                    n += 1
+                }
+                newlineEnds.withUnsafeBufferPointer { ends in
+                    for k in 0..<found {
+                        let end = Int(ends[k])
+                        if skipping {
+                            skipping = false  // the newline that ends the dropped tail of a long line
+                        } else {
+                            emit(end)
+                        }
+                        start = end + 1
+                    }
+                }
+                // No newline after `start`.
+                if start < filled {
+                    if skipping {
+                        start = filled  // still inside the dropped tail of a long line
+                    } else if filled - start > max,
+                              !(filled - start == max + 1 && base[filled - 1] == 0x0D) {
+                        // Partial line already past the limit: cut it now, drop the rest until its newline.
+                        // (A line of exactly the limit whose CR ended this block waits: its LF may follow.)
+                        (out.baseAddress! + n).initialize(to: LineSpan(start: start, end: start + max))
+                        n += 1
+                        local.truncatedLines += 1
+                        if hasNul, memchr(base + start, 0, max) != nil { local.nulLines += 1 }
+                        skipping = true
+                        start = filled
+                    } else if atEnd {
+                        emit(filled)
+                        start = filled
+                    }
+                }
+                consumed = start
+                written = n
+            }
         }
         skippingRestOfLongLine = skipping
         local.lines = spans.count

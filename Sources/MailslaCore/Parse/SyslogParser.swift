@@ -1,3 +1,4 @@
+import CLineScan
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -32,6 +33,8 @@ public struct SyslogParser {
     private var cachedDayKey = -1
     private var cachedDayStart = 0
     private var minute = MinuteCache()
+    /// The last host interned, checked first on the next line (no scan, no hash when it repeats).
+    private var lastHost = Symbol.none
 
     public init(symbols: SymbolTable, options: ParseOptions = ParseOptions(), years: YearTracker) {
         self.symbols = symbols
@@ -125,22 +128,22 @@ public struct SyslogParser {
             return nil
         }
         var host = Symbol.none
-        // The first word is a host unless it is already the tag (`name:` or `name[pid]:`).
-        // Scanned here rather than with memchr: a host is a few bytes, shorter than a call.
-        var wordEnd = i
-        var bracket = -1
-        while wordEnd < n {
-            let b = p[wordEnd]
-            if b == UInt8(ascii: " ") { break }
-            if b == UInt8(ascii: "["), bracket < 0 { bracket = wordEnd }
-            wordEnd += 1
+        if lastHost != .none,
+           let length = symbols.nameLength(of: lastHost, at: p + i, available: n - i, then: UInt8(ascii: " ")) {
+            // Most lines come from the previous line's host: the same word, so the same answer as below.
+            host = lastHost
+            i += length + 1
+        } else {
+            // The first word is a host unless it is already the tag (`name:` or `name[pid]:`).
+            let (wordEnd, bracket) = firstWord(p, n, from: i)
+            if !isTag(p, from: i, to: wordEnd, bracket: bracket) {
+                guard wordEnd > i, wordEnd < n else { return .noHost }
+                host = symbols.intern(UnsafeBufferPointer(start: p + i, count: wordEnd - i))
+                if host != .overflow { lastHost = host }  // an overflowing name is counted on every line
+                i = wordEnd + 1
+            }
         }
-        if !isTag(p, from: i, to: wordEnd, bracket: bracket) {
-            guard wordEnd > i, wordEnd < n else { return .noHost }
-            host = symbols.intern(UnsafeBufferPointer(start: p + i, count: wordEnd - i))
-            i = wordEnd + 1
-        }
-        return parseTag(p, n, from: i, time: time, host: host, offset: offset, into: out)
+        return Self.parseTag(p, n, from: i, time: time, host: host, offset: offset, symbols: symbols, into: out)
     }
 
     private func bare(offset: Int32, n: Int, into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
@@ -150,6 +153,30 @@ public struct SyslogParser {
     }
 
     // MARK: tag
+
+    /// The end of the word at `start` (its first space, or `n`) and the index of its first `[` (-1 for none).
+    @inline(__always)
+    private func firstWord(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (end: Int, bracket: Int) {
+        var end = start
+        var bracket = -1
+        // 16 bytes per compare while they lie inside the line, then byte by byte.
+        while end + 16 <= n {
+            let spaces = line_scan_match16(p + end, UInt8(ascii: " "), UInt8(ascii: " "), UInt8(ascii: " "))
+            let brackets = line_scan_match16(p + end, UInt8(ascii: "["), UInt8(ascii: "["), UInt8(ascii: "["))
+            // Only brackets before the space belong to the word: the bits below the space's.
+            let inWord = spaces == 0 ? brackets : brackets & ((spaces & (0 &- spaces)) &- 1)
+            if bracket < 0, inWord != 0 { bracket = end + inWord.trailingZeroBitCount }
+            if spaces != 0 { return (end + spaces.trailingZeroBitCount, bracket) }
+            end += 16
+        }
+        while end < n {
+            let b = p[end]
+            if b == UInt8(ascii: " ") { break }
+            if b == UInt8(ascii: "["), bracket < 0 { bracket = end }
+            end += 1
+        }
+        return (end, bracket)
+    }
 
     /// True when the word `p[start..<end]` is `name:` or `name[pid]:` rather than a host name.
     /// `bracket` is the index of the word's first `[`, or -1.
@@ -165,12 +192,25 @@ public struct SyslogParser {
         return k > digits && k + 1 < end && p[k] == UInt8(ascii: "]") && p[k + 1] == UInt8(ascii: ":")
     }
 
+    /// Static, as the pieces below: when the optimizer outlines it, no copy of the parser goes with the call.
     @inline(__always)
-    private func parseTag(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, time: Int64,
-                          host: Symbol, offset: Int32, into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
+    private static func parseTag(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, time: Int64, host: Symbol,
+                                 offset: Int32, symbols: SymbolTable,
+                                 into out: UnsafeMutablePointer<LogRecord>) -> MalformedReason? {
         var i = start
         let limit = min(n, start + 128)
-        while i < limit {
+        // 16 bytes per compare while they lie inside the line, then byte by byte.
+        var scanning = true
+        while scanning, i + 16 <= limit {
+            let stops = line_scan_match16(p + i, UInt8(ascii: "["), UInt8(ascii: ":"), UInt8(ascii: " "))
+            if stops != 0 {
+                i += stops.trailingZeroBitCount
+                scanning = false
+            } else {
+                i += 16
+            }
+        }
+        while scanning, i < limit {
             let b = p[i]
             if b == UInt8(ascii: "[") || b == UInt8(ascii: ":") || b == UInt8(ascii: " ") { break }
             i += 1
@@ -180,12 +220,9 @@ public struct SyslogParser {
         var pid: Int32 = -1
         if p[i] == UInt8(ascii: "[") {
             i += 1
-            var value: Int32 = 0
             let digitsStart = i
-            while i < n, isDigit(p[i]), i - digitsStart < 9 {
-                value = value &* 10 &+ Int32(p[i] &- 48)
-                i += 1
-            }
+            let value: Int32
+            (value, i) = Self.pidDigits(p, n, from: i)
             guard i > digitsStart, i < n, p[i] == UInt8(ascii: "]") else { return .noProgram }
             pid = value
             i += 1
@@ -197,6 +234,35 @@ public struct SyslogParser {
         out.initialize(to: LogRecord(time: time, host: host, program: program, pid: pid, lineStart: offset,
                                      messageStart: offset + Int32(i), messageEnd: offset + Int32(n)))
         return nil
+    }
+
+    /// The pid's digits at `start` (at most 9) as a number, and the index after them.
+    /// Not inlined: inside `parseTag` its word arithmetic made the optimizer outline `parseTag` itself.
+    @inline(never)
+    private static func pidDigits(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> (Int32, Int) {
+        // Eight bytes at once while the line has them: the first byte outside "0"..."9" ends the
+        // digits (digits neither borrow nor carry, so that byte is flagged exactly), and up to seven
+        // digits become a number in three multiplies, zeros shifted in ahead of them.
+        if start &+ 8 <= n {
+            let w = UInt64(littleEndian: UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self))
+            let outside = ((w &- 0x3030_3030_3030_3030) | (w &+ 0x4646_4646_4646_4646)) & 0x8080_8080_8080_8080
+            let count = outside.trailingZeroBitCount >> 3
+            if count < 8 {
+                guard count > 0 else { return (0, start) }
+                var v = (w & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(8 &* (8 &- count))
+                v = ((v &* 2561) >> 8) & 0x00FF_00FF_00FF_00FF
+                v = ((v &* 6_553_601) >> 16) & 0x0000_FFFF_0000_FFFF
+                v = (v &* 42_949_672_960_001) >> 32
+                return (Int32(truncatingIfNeeded: v), start &+ count)
+            }
+        }
+        var i = start
+        var value: Int32 = 0
+        while i < n, isDigit(p[i]), i - start < 9 {
+            value = value &* 10 &+ Int32(p[i] &- 48)
+            i += 1
+        }
+        return (value, i)
     }
 
     // MARK: timestamps

@@ -146,6 +146,18 @@ public final class SymbolTable: @unchecked Sendable {
         return h ^ (h >> 29)
     }
 
+    /// The length of `symbol`'s name when the `available` bytes at `p` begin with that name and then
+    /// `next`; nil otherwise. Lets the parser confirm "the same name as the previous line" without
+    /// finding the word's end or hashing it.
+    @inline(__always)
+    func nameLength(of symbol: Symbol, at p: UnsafePointer<UInt8>, available: Int, then next: UInt8) -> Int? {
+        let index = Int(symbol.raw)
+        let n = keyLengths[index]
+        guard n > 0, n < available, p[n] == next, let stored = keyStarts[index],
+              ShortBytes.equal(stored, p, count: n) else { return nil }
+        return n
+    }
+
     /// True when symbol `index` (2 or more) is `key`, which is not empty.
     @inline(__always)
     private func matches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
