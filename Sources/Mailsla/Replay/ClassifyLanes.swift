@@ -2,15 +2,16 @@ import Foundation
 import MailslaCore
 import MailslaRules
 
-/// Classifies record batches on worker threads for `replay`, so classification
-/// leaves the reading thread: the caller reads and parses batch n+1 while the
-/// lanes classify earlier batches.
+/// Classifies record batches on worker threads for `replay --classify-only`,
+/// so the rule author's loop uses the machine's second core: the caller
+/// reads and parses batch n+1 while the lanes classify earlier batches.
 ///
 /// Batches go to the lanes in turn and come back in the order they were
-/// submitted, so everything downstream (events output, flow, detectors) sees
-/// them exactly as from one thread. Each lane owns a `Classifier` (PCRE2 match
-/// data and the candidate table are per thread); their counters are summed by
-/// `finish`. Not for per-rule timing or unmatched shapes, which stay on one thread.
+/// submitted, so the events output is the same byte for byte as with one
+/// thread. Each lane owns a `Classifier` (PCRE2 match data and the candidate
+/// table are per thread); their counters are summed by `finish`.
+/// Only where nothing downstream needs the events on one thread in step with
+/// the parser: no flow, no detectors, no per-rule timing, no shape counting.
 final class ClassifyLanes: @unchecked Sendable {
     typealias Delivery = (RecordBatch, EventBatch) throws -> Void
 

@@ -10,12 +10,10 @@ import MailslaRules
 /// threads instead, the flow half (correlator, mail-flow monitor, message
 /// sink) on one and the detectors on the other, each fed the same batches
 /// through a bounded queue; the results are then read after `finish()`.
-/// On two cores the scheduler shares them out: the correlator and the
+/// On two cores the scheduler shares them out: reading, parsing and
+/// classifying cost about as much as the rest, and the correlator and the
 /// detectors, each walking its own large tables, ran slower on one thread
-/// than on two (their caches crowded each other out). After
-/// `classifyConcurrently` classification leaves the reading thread too, so
-/// no one thread holds more than half of a replay's work: the wall time of
-/// two cores is then bounded by the total, not by the reading thread.
+/// than on two (their caches crowded each other out).
 public final class Pipeline {
     public let symbols: SymbolTable
     public internal(set) var counters = InputCounters()
@@ -26,7 +24,7 @@ public final class Pipeline {
     private let flow: FlowStage?
     private var worker: BatchWorker?
     private var detectWorker: BatchWorker?
-    /// Classification on threads of its own (`classifyConcurrently`).
+    /// Classify-only runs classify on these threads (`classifyConcurrently`).
     private var lanes: ClassifyLanes?
     private var eventBatch = EventBatch()
     /// What the last `restore` left out because the rule pack changed (Pipeline+Snapshot.swift).
@@ -71,14 +69,12 @@ public final class Pipeline {
     }
 
     /// Classifies on `count` worker threads for the rest of the run, batches taken in turn
-    /// and handed on in input order (events written, then the flow half and the detectors
-    /// fed), so every output is the one of a single thread. Call after `configureClassifier`
-    /// and `runFlowConcurrently`, before the first batch. Only when the classifier neither
-    /// times rules nor counts unmatched shapes (those stay on one thread) and, with flow and
-    /// detectors, when they run on their own threads (the reading thread then only reads,
-    /// parses and hands over); otherwise does nothing.
+    /// and their events written in input order (the same output as one thread). Call
+    /// after `configureClassifier` and before the first batch. Only for a classify-only
+    /// pipeline whose classifier neither times rules nor counts unmatched shapes (those
+    /// stay on one thread); otherwise does nothing.
     public func classifyConcurrently(threads count: Int = 2) {
-        guard let classifier, lanes == nil, count > 0, flow == nil || worker != nil,
+        guard let classifier, flow == nil, detectors == nil, lanes == nil, count > 0,
               !classifier.timing, classifier.counters.unmatchedShapes == nil else { return }
         lanes = ClassifyLanes(count: count, rules: classifier.rules, symbols: symbols)
     }
@@ -93,7 +89,7 @@ public final class Pipeline {
     public func process(_ batch: RecordBatch) throws {
         counters.count(batch)
         if let lanes {
-            try lanes.submit(batch, deliver: handOn)
+            try lanes.submit(batch) { batch, events in try self.events?.write(batch, events: events, classifier: self.classifier) }
             return
         }
         if classifier != nil {
@@ -101,12 +97,6 @@ public final class Pipeline {
         } else {
             eventBatch.removeAll()
         }
-        try handOn(batch, eventBatch)
-    }
-
-    /// Everything after classification, in input order: the events output, then the
-    /// detectors and the flow half (on their threads, when they have them).
-    private func handOn(_ batch: RecordBatch, _ eventBatch: EventBatch) throws {
         try events?.write(batch, events: eventBatch, classifier: classifier)
         if let worker {
             try detectWorker?.submit(batch, eventBatch)
@@ -145,7 +135,7 @@ public final class Pipeline {
     public func finish() throws -> Int {
         if let lanes {
             self.lanes = nil
-            let counters = try lanes.finish(deliver: handOn)
+            let counters = try lanes.finish { batch, events in try self.events?.write(batch, events: events, classifier: self.classifier) }
             for lane in counters { classifier!.addCounters(lane) }
         }
         if let worker {

@@ -29,9 +29,7 @@ public struct Replay {
             classifier.timing = options.ruleTiming
             if let limit = options.unmatchedShapeLimit { classifier.collectUnmatchedShapes(limit: limit) }
         }
-        if options.classifyThreads > 1 && (options.classifyOnly || options.concurrentFlow) {
-            pipeline.classifyConcurrently(threads: options.classifyThreads)
-        }
+        if options.classifyOnly && options.classifyThreads > 1 { pipeline.classifyConcurrently(threads: options.classifyThreads) }
         var errors: [InputError] = []
         var sources: [String] = []
 
