@@ -131,12 +131,13 @@ public struct Replay {
                                symbols: SymbolTable) throws -> [InputError] {
         var errors: [InputError] = []
         do {
-            // A rotated directory is read on two lanes (same records, same batches) when there are two cores.
+            // A rotated directory is read on two lanes (same records, same batches) when there are two cores;
+            // `--threads 1` keeps every stage, reading included, on one thread.
             let reader: any JournalBatchSource
             if case .directory(let path) = location {
                 reader = try JournalFileLanes.open(directory: path, matches: options.journalMatches, symbols: symbols,
                                                    maxMessageBytes: options.maxLineLength,
-                                                   lanes: min(2, ProcessInfo.processInfo.activeProcessorCount))
+                                                   lanes: options.concurrentFlow ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
             } else {
                 reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols,
                                            maxMessageBytes: options.maxLineLength)
