@@ -41,7 +41,7 @@ enum FieldBytes {
             .elementsEqual(UnsafeBufferPointer(rebasing: value[0..<ascii.utf8CodeUnitCount]))
     }
 
-    /// `ASCII.equalsIgnoringCase` on the field's string: bytes equal under `| 0x20`. A non-ASCII byte
+    /// A case-blind comparison with an ASCII word: bytes equal under `| 0x20`. A non-ASCII byte
     /// (raw, or the replacement character's) stays ≥ 0x80 under it and never equals an ASCII word's.
     static func equalsIgnoringCase(_ value: UnsafeBufferPointer<UInt8>, _ ascii: StaticString) -> Bool {
         guard value.count == ascii.utf8CodeUnitCount else { return false }

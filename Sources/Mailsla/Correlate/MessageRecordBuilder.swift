@@ -200,7 +200,7 @@ enum RecipientStatus: String {
 
 /// How filter verdict words map to spam and virus.
 enum FlowVerdicts {
-    // Read on the verdict's bytes, a-z folded to A-Z (`ASCII.uppercased`): no string is made. None of
+    // Read on the verdict's bytes, a-z folded to A-Z: no string is made. None of
     // the words has a letter that a non-ASCII character is canonically equivalent to, so comparing
     // bytes answers what comparing the uppercased strings would.
     static func isSpam(_ verdict: String?) -> Bool {
