@@ -88,6 +88,15 @@ struct PipelineConcurrencyTests {
         #expect(two.classified == one.classified)
     }
 
+    @Test("--threads 1 reads a rotated journal directory on one reader; two threads on two lanes")
+    func journalLanesFollowTheThreads() {
+        var options = ReplayOptions()
+        options.concurrentFlow = false
+        #expect(options.journalLanes == 1)
+        options.concurrentFlow = true
+        #expect(options.journalLanes == min(2, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
     @Test("an error in the flow thread's sink reaches the caller")
     func sinkErrorIsRethrown() throws {
         struct SinkFailed: Error {}

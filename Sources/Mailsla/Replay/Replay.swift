@@ -131,13 +131,12 @@ public struct Replay {
                                symbols: SymbolTable) throws -> [InputError] {
         var errors: [InputError] = []
         do {
-            // A rotated directory is read on two lanes (same records, same batches) when there are two cores;
-            // `--threads 1` keeps every stage, reading included, on one thread.
+            // A rotated directory is read on lanes (same records, same batches): `ReplayOptions.journalLanes`.
             let reader: any JournalBatchSource
             if case .directory(let path) = location {
                 reader = try JournalFileLanes.open(directory: path, matches: options.journalMatches, symbols: symbols,
                                                    maxMessageBytes: options.maxLineLength,
-                                                   lanes: options.concurrentFlow ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
+                                                   lanes: options.journalLanes)
             } else {
                 reader = try JournalReader(location, matches: options.journalMatches, symbols: symbols,
                                            maxMessageBytes: options.maxLineLength)

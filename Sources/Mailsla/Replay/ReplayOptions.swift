@@ -38,6 +38,9 @@ public struct ReplayOptions: Sendable {
     public var classifyOnly = false
     /// Correlate and detect on threads of their own while the first reads, parses and classifies (same results).
     public var concurrentFlow = ProcessInfo.processInfo.activeProcessorCount > 1
+    /// Threads reading a rotated `--journal-dir` (`JournalFileLanes`): two with `concurrentFlow` on two
+    /// cores or more; one otherwise, so `--threads 1` keeps every stage, reading included, on one thread.
+    public var journalLanes: Int { concurrentFlow ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1 }
     /// With `classifyOnly`: threads that classify alternate batches while this one reads and
     /// parses (same output, in input order); 1 classifies on the reading thread.
     public var classifyThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
