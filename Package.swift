@@ -28,12 +28,14 @@ let package = Package(
 
         // The framer's newline scan: one SSE2 pass per block (Swift has no vector movemask); memchr elsewhere.
         .target(name: "CLineScan"),
+        // libsystemd's sd_journal calls as a table, for the linked copy or a private dlmopen copy per journal lane.
+        .target(name: "CJournalLibrary", dependencies: ["CSystemd"]),
         // Framing, syslog parsing, records, counters: Swift but for the scan above. No I/O beyond what callers hand in.
         .target(name: "MailslaCore", dependencies: ["CLineScan"]),
         // Byte sources: files, gzip (zlib), standard input, rotated sets.
         .target(name: "MailslaInput", dependencies: ["MailslaCore", "CZlib"]),
         // Journal files and directories through libsystemd.
-        .target(name: "MailslaJournal", dependencies: ["MailslaCore", "CSystemd"]),
+        .target(name: "MailslaJournal", dependencies: ["MailslaCore", "CSystemd", "CJournalLibrary"]),
         // The PCRE2 rule engine and the rule-file loader.
         .target(
             name: "MailslaRules",

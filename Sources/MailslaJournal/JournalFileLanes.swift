@@ -9,6 +9,8 @@ import MailslaCore
 /// (`JournalFileOrder`: one sequence-number ID, disjoint ranges), lane `k` of `n` reads files
 /// `k`, `k + n`, … each with a reader of its own (same matches, same field handling), so every
 /// entry is decoded once and the CPU stays that of one reader while the clock shares it out.
+/// That holds only because each lane past the first calls its own private copy of libsystemd
+/// (`JournalLibrary`): through one shared copy, two lanes took twice the CPU of one reader.
 /// The caller takes the files' batches in file order and gets them re-cut to `limit` records,
 /// exactly where one reader ends its batches (the flow's samples depend on batch boundaries).
 ///
@@ -27,6 +29,10 @@ public final class JournalFileLanes: JournalBatchSource {
     public private(set) var entriesRead = 0
     public private(set) var entriesWithoutMessage = 0
     public private(set) var messagesCut = 0
+
+    /// The copy of libsystemd each lane reads through: the linked one for lane 0, a private
+    /// copy for the others, or the linked one where a private copy cannot be loaded.
+    public let laneLibraries: [JournalLibrary]
 
     private let symbols: SymbolTable
     private let handOff: LaneHandOff
@@ -71,8 +77,11 @@ public final class JournalFileLanes: JournalBatchSource {
             remap.initialize(repeating: 0, count: table.limit)
             return remap
         }
-        handOff = LaneHandOff(files: files, matches: matches, tables: tables, maxMessageBytes: maxMessageBytes,
-                              chunkLimit: chunkLimit, bufferedChunks: bufferedChunks)
+        laneLibraries = (0..<lanes).map { lane in
+            lane == 0 ? .linked : (try? JournalLibrary.privateCopy(lane - 1).get()) ?? .linked
+        }
+        handOff = LaneHandOff(files: files, matches: matches, tables: tables, libraries: laneLibraries,
+                              maxMessageBytes: maxMessageBytes, chunkLimit: chunkLimit, bufferedChunks: bufferedChunks)
         handOff.start()
     }
 

@@ -1,3 +1,4 @@
+import CJournalLibrary
 import CSystemd
 import Foundation
 import MailslaCore
@@ -30,6 +31,9 @@ public final class JournalReader {
     /// framer cuts long text lines, so one huge entry cannot blow up a batch.
     public let maxMessageBytes: Int
     let journal: OpaquePointer
+    /// The copy of libsystemd this reader calls, and its calls.
+    public let library: JournalLibrary
+    private let calls: mailsla_journal_library
     private let names: RecentNames
     /// Entries read, with or without a message.
     public private(set) var entriesRead = 0
@@ -49,9 +53,13 @@ public final class JournalReader {
     /// Opens the journal. Throws `InputError.journalRejected` naming the location and the errno text:
     /// a missing path, a file libsystemd does not accept as a journal, or a malformed match.
     /// `matches` are `FIELD=value` strings: the same field ORs, different fields AND (libsystemd's rules).
+    /// `library` is the copy of libsystemd to read through: the linked one, or a lane's private copy.
     public init(_ location: Location, matches: [String] = [], symbols: SymbolTable,
-                maxMessageBytes: Int = 65536) throws {
+                maxMessageBytes: Int = 65536, library: JournalLibrary = .linked) throws {
         precondition(maxMessageBytes > 0, "maxMessageBytes must be positive")
+        self.library = library
+        let calls = library.calls.pointee
+        self.calls = calls
         self.location = location
         self.names = RecentNames(symbols)
         self.maxMessageBytes = maxMessageBytes
@@ -62,25 +70,25 @@ public final class JournalReader {
             let cPaths = paths.map { strdup($0) }
             defer { cPaths.forEach { free($0) } }
             var array: [UnsafePointer<CChar>?] = cPaths.map { UnsafePointer($0) } + [nil]
-            status = sd_journal_open_files(&j, &array, 0)
+            status = calls.open_files!(&j, &array, 0)
         case .directory(let path):
-            status = sd_journal_open_directory(&j, path, 0)
+            status = calls.open_directory!(&j, path, 0)
         case .local:
-            status = sd_journal_open(&j, Int32(SD_JOURNAL_LOCAL_ONLY))
+            status = calls.open!(&j, Int32(SD_JOURNAL_LOCAL_ONLY))
         case .namespace(let name):
-            status = sd_journal_open_namespace(&j, name, Int32(SD_JOURNAL_LOCAL_ONLY))
+            status = calls.open_namespace!(&j, name, Int32(SD_JOURNAL_LOCAL_ONLY))
         }
         guard status >= 0, let j else { throw Self.error(location, status, "cannot open the journal") }
         journal = j
         // Compressed values are only inflated up to the threshold (64 KiB by default). One byte
         // more than the limit (plus "MESSAGE=") is enough to tell that a message was cut.
-        var r = sd_journal_set_data_threshold(j, min(maxMessageBytes, Int.max - 16) + 9)
+        var r = calls.set_data_threshold!(j, min(maxMessageBytes, Int.max - 16) + 9)
         guard r >= 0 else { throw Self.error(location, r, "cannot set the data threshold") }
         for match in matches {
-            r = sd_journal_add_match(j, match, 0)
+            r = calls.add_match!(j, match, 0)
             guard r >= 0 else { throw Self.error(location, r, "bad match '\(match)' (use FIELD=value)") }
         }
-        r = sd_journal_seek_head(j)
+        r = calls.seek_head!(j)
         guard r >= 0 else { throw Self.error(location, r, "cannot seek to the head") }
         if case .directory(let path) = location { rejectedFiles = Self.unopenableFiles(in: path) }
     }
@@ -126,7 +134,7 @@ public final class JournalReader {
     }
 
     deinit {
-        sd_journal_close(journal)
+        calls.close!(journal)
     }
 
     static func error(_ location: Location, _ status: Int32, _ what: String) -> InputError {
@@ -159,7 +167,7 @@ public final class JournalReader {
             if appendEntry(to: &batch, tally: &tally) { count += 1 }
         }
         while count < limit {
-            let r = sd_journal_next(journal)
+            let r = calls.next!(journal)
             if r == 0 { break }
             guard r > 0 else { throw Self.error(location, r, "cannot read the next entry") }
             if appendEntry(to: &batch, tally: &tally) { count += 1 }
@@ -172,8 +180,8 @@ public final class JournalReader {
     public func cursor() -> String? {
         if let seekCursor { return seekCursor }
         var cursor: UnsafeMutablePointer<CChar>?
-        guard sd_journal_get_cursor(journal, &cursor) >= 0, let cursor else { return nil }
-        defer { free(cursor) }
+        guard calls.get_cursor!(journal, &cursor) >= 0, let cursor else { return nil }
+        defer { calls.free!(cursor) }
         return String(cString: cursor)
     }
 
@@ -186,14 +194,14 @@ public final class JournalReader {
     public func seek(cursor: String) throws -> Bool {
         holdsUnreadEntry = false
         seekCursor = nil
-        var r = sd_journal_seek_cursor(journal, cursor)
+        var r = calls.seek_cursor!(journal, cursor)
         guard r >= 0 else { throw Self.error(location, r, "bad cursor '\(cursor)'") }
         // seek_cursor only sets a position; next() lands on the entry at or after it.
-        r = sd_journal_next(journal)
+        r = calls.next!(journal)
         guard r >= 0 else { throw Self.error(location, r, "cannot move to the cursor") }
         seekCursor = cursor
         if r == 0 { return false }
-        if sd_journal_test_cursor(journal, cursor) > 0 { return true }
+        if calls.test_cursor!(journal, cursor) > 0 { return true }
         holdsUnreadEntry = true
         return false
     }
@@ -203,7 +211,7 @@ public final class JournalReader {
     public func seek(realtime usec: UInt64) throws {
         holdsUnreadEntry = false
         seekCursor = nil
-        let r = sd_journal_seek_realtime_usec(journal, usec)
+        let r = calls.seek_realtime_usec!(journal, usec)
         guard r >= 0 else { throw Self.error(location, r, "cannot seek to time \(usec)") }
     }
 
@@ -215,11 +223,11 @@ public final class JournalReader {
     /// 252 then never returns the new entries (PLATFORM.md §5). Seeking by time has no such bug.
     public func seekToEnd(now usec: UInt64) throws {
         try seek(realtime: usec)
-        let r = sd_journal_previous(journal)
+        let r = calls.previous!(journal)
         guard r >= 0 else { throw Self.error(location, r, "cannot move to the end") }
         if r == 0 {
             // Nothing before now: every entry there is is new.
-            let head = sd_journal_seek_head(journal)
+            let head = calls.seek_head!(journal)
             guard head >= 0 else { throw Self.error(location, head, "cannot seek to the head") }
         }
     }
@@ -236,7 +244,7 @@ public final class JournalReader {
         let j = journal
         tally.entries += 1
         var usec: UInt64 = 0
-        let time: Int64 = sd_journal_get_realtime_usec(j, &usec) >= 0 ? Int64(usec) : LogRecord.noTime
+        let time: Int64 = calls.get_realtime_usec!(j, &usec) >= 0 ? Int64(usec) : LogRecord.noTime
         var message: UnsafeBufferPointer<UInt8>?
         var identifier: UnsafeBufferPointer<UInt8>?
         var comm: UnsafeBufferPointer<UInt8>?
@@ -245,8 +253,8 @@ public final class JournalReader {
         var syslogPid: Int32 = -1
         var data: UnsafeRawPointer?
         var length = 0
-        sd_journal_restart_data(j)
-        while sd_journal_enumerate_available_data(j, &data, &length) > 0 {
+        calls.restart_data!(j)
+        while calls.enumerate_available_data!(j, &data, &length) > 0 {
             guard let data, length > 2 else { continue }
             let field = UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length)
             // A field can repeat; the first value wins, as in `journalctl -o cat`.

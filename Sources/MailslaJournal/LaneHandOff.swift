@@ -21,14 +21,16 @@ final class LaneChunk {
 
 /// The threads of `JournalFileLanes` and the queue between them and the caller.
 ///
-/// Lane `k` of `n` reads files `k`, `k + n`, … each through a `JournalReader` of its own,
-/// opened, used and closed on the lane's thread (libsystemd handles may move between threads,
-/// never be used by two at once), into chunks queued per file. The caller takes chunks file by
+/// Lane `k` of `n` reads files `k`, `k + n`, … each through a `JournalReader` of its own, on
+/// its own copy of libsystemd (`libraries[k]`), opened, used and closed on the lane's thread
+/// (libsystemd handles may move between threads, never be used by two at once), into chunks
+/// queued per file. The caller takes chunks file by
 /// file; the lock orders a lane's writes to a chunk (and to its symbol table) before the
 /// caller's reads. A lane waits once it has `bufferedChunks` chunks queued, and ends early
 /// when stopped.
 final class LaneHandOff: @unchecked Sendable {
     let tables: [SymbolTable]
+    private let libraries: [JournalLibrary]
     private let files: [String]
     private let matches: [String]
     private let maxMessageBytes: Int
@@ -43,9 +45,11 @@ final class LaneHandOff: @unchecked Sendable {
     private var running = 0
     private var stopped = false
 
-    init(files: [String], matches: [String], tables: [SymbolTable], maxMessageBytes: Int,
+    init(files: [String], matches: [String], tables: [SymbolTable], libraries: [JournalLibrary], maxMessageBytes: Int,
          chunkLimit: Int, bufferedChunks: Int) {
+        precondition(libraries.count == tables.count)
         self.files = files
+        self.libraries = libraries
         self.matches = matches
         self.tables = tables
         self.maxMessageBytes = maxMessageBytes
@@ -105,7 +109,7 @@ final class LaneHandOff: @unchecked Sendable {
             var end = LaneChunk.FileEnd()
             do {
                 let reader = try JournalReader(.files([files[file]]), matches: matches, symbols: tables[lane],
-                                               maxMessageBytes: maxMessageBytes)
+                                               maxMessageBytes: maxMessageBytes, library: libraries[lane])
                 while true {
                     guard let chunk = emptyChunk(lane: lane) else { return }
                     chunk.file = file

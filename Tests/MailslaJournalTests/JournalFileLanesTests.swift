@@ -93,6 +93,38 @@ import Testing
         }
     }
 
+    /// A private copy of libsystemd is another copy (its own getpid cache) and reads what the
+    /// linked one reads. Only sanitizer builds load none, and say so.
+    @Test func privateCopyOfLibsystemdReadsWhatTheLinkedOneReads() throws {
+        let directory = try Self.rotated.get()
+        let files = try #require(JournalFileOrder.sequential(directory: directory))
+        switch JournalLibrary.privateCopy(0) {
+        case .success(let copy):
+            #expect(!copy.isLinked)
+            #expect(JournalLibrary.linked.isLinked)
+            let again = try JournalLibrary.privateCopy(0).get()
+            #expect(again.calls == copy.calls, "a copy is loaded once and kept")
+            var seen: [Seen] = []
+            for library in [JournalLibrary.linked, copy] {
+                let symbols = SymbolTable()
+                let reader = try JournalReader(.files([files[1]]), matches: ["_HOSTNAME=mx2"], symbols: symbols,
+                                               maxMessageBytes: 200, library: library)
+                var one = try Self.drain(reader, symbols)
+                #expect(reader.cursor()?.hasPrefix("s=") == true, "a cursor string from the copy's own malloc")
+                one.entries = reader.entriesRead
+                seen.append(one)
+            }
+            #expect(seen[0].entries > 1000)
+            #expect(seen[0] == seen[1])
+            let lanes = JournalFileLanes(files: files, matches: [], symbols: SymbolTable(), maxMessageBytes: 200, lanes: 2)
+            #expect(lanes.laneLibraries.map(\.isLinked) == [true, false])
+        case .failure(let error):
+            #expect(error.reason.contains("sanitizer"), "\(error.reason)")
+        }
+        if case .failure(let error) = JournalLibrary.privateCopy(8) { #expect(error.reason.contains("at most 8")) }
+        else { Issue.record("copy 8 is past the table") }
+    }
+
     /// Small chunks and a two-chunk buffer: lanes wait for the caller most of the time.
     @Test func smallChunksAndBufferGiveTheSameRecords() throws {
         let directory = try Self.rotated.get()
