@@ -16,6 +16,7 @@ import Testing
     static let rotated: Result<String, FixtureError> = {
         do {
             let fixture = try JournalFixture()
+            fixture.removeAtExit()
             var entries: [ExportEntry] = []
             entries.reserveCapacity(entryCount)
             let programs = ["postfix/smtpd", "postfix/qmgr", "dovecot", "postfix/submission/smtpd", "sshd"]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One journal entry as the export format writes it: fields in order, values as raw bytes.
 struct ExportEntry {
@@ -78,6 +79,21 @@ struct JournalFixture {
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
+    /// Removes the directory when the test process exits: for fixtures a whole suite shares
+    /// (a `static let`), which no test can remove when done.
+    func removeAtExit() {
+        FixturesAtExit.directories.withLock { directories in
+            if directories.isEmpty {
+                atexit {
+                    for directory in FixturesAtExit.directories.withLock({ $0 }) {
+                        try? FileManager.default.removeItem(atPath: directory)
+                    }
+                }
+            }
+            directories.append(directory)
+        }
+    }
+
     /// Writes `entries` to `DIR/name` (which must end in `.journal`) and returns its path.
     /// The export text is kept next to it (`name.export`) for a look after a failure.
     @discardableResult
@@ -116,4 +132,9 @@ struct JournalFixture {
         }
         return output
     }
+}
+
+/// The shared fixtures `removeAtExit` removes.
+enum FixturesAtExit {
+    static let directories = Mutex<[String]>([])
 }
