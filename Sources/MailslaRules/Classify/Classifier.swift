@@ -1,3 +1,4 @@
+import CLineScan
 import MailslaCore
 #if canImport(Glibc)
 import Glibc
@@ -127,6 +128,9 @@ public struct Classifier {
         }
         let order = table.groupOrder(records: n)
         for position in 0..<n {
+            // Grouped order jumps around the batch: ask for a later record, and a nearer one's message, early.
+            if position &+ 16 < n { line_scan_prefetch(records.baseAddress! + Int(order[position &+ 16])) }
+            if position &+ 8 < n { line_scan_prefetch(base + Int(records[Int(order[position &+ 8])].messageStart)) }
             let index = Int(order[position])
             let record = records[index]
             let (start, count) = lists[index]
