@@ -92,7 +92,7 @@ import Glibc
         try (config + "\n  - { service: http, url: \"http://127.0.0.1:\(port)/healthz\", interval: 1s, timeout: 2s }\n")
             .write(toFile: h.config, atomically: true, encoding: .utf8)
         kill(h.process!.processIdentifier, SIGHUP)
-        let series = try await offPool { () -> [String: [Bool]] in
+        _ = try await offPool { () -> [String: [Bool]] in
             let deadline = Date().addingTimeInterval(30)
             var series: [String: [Bool]] = [:]
             while Date() < deadline {
