@@ -216,12 +216,7 @@ public struct SyslogParser {
             i += 1
         }
         guard i > start, i < n else { return .noProgram }
-        // A ':' that ends a tag is followed by a space; one that is not may sit inside parentheses.
-        if p[i] == UInt8(ascii: ":"), i + 1 < n, p[i + 1] != UInt8(ascii: " "),
-           let end = Self.tagEndAfterParentheses(p, from: start, colon: i, limit: limit) {
-            i = end
-        }
-        let nameEnd = i
+        var nameEnd = i
         var pid: Int32 = -1
         if p[i] == UInt8(ascii: "[") {
             i += 1
@@ -231,6 +226,11 @@ public struct SyslogParser {
             guard i > digitsStart, i < n, p[i] == UInt8(ascii: "]") else { return .noProgram }
             pid = value
             i += 1
+        } else if i + 1 < n, p[i + 1] != UInt8(ascii: " "), p[i] == UInt8(ascii: ":"),
+                  let end = Self.tagEndAfterParentheses(p, from: start, colon: i, limit: limit) {
+            // A ':' that ends a tag is followed by a space; one that is not may sit inside parentheses.
+            i = end
+            nameEnd = end
         }
         guard i < n, p[i] == UInt8(ascii: ":") else { return .noProgram }
         i += 1
@@ -242,10 +242,10 @@ public struct SyslogParser {
     }
 
     /// Dovecot 2.4's own log names its process with the event's fields in parentheses, and those
-    /// hold ':' (`auth(user,2001:db8::7,sasl:login)<session>: Info: …`). When the name from
-    /// `start` opens a parenthesis that the `colon` sits in, the tag's end is the first '[', ':'
-    /// or ' ' after its ')'; nil (the colon ends the tag) otherwise or when that end is a space.
-    /// Not inlined: only names with such a colon get here.
+    /// hold ':' (`auth(user,2001:db8::7,sasl:login)<session>: Info: …`; that log has no pid).
+    /// When the name from `start` opens a parenthesis that the `colon` sits in, the tag ends at the
+    /// first ':' after its ')'; nil (the colon ends the tag) when there is none before a space or
+    /// a '['. Not inlined: only names with such a colon get here.
     @inline(never)
     private static func tagEndAfterParentheses(_ p: UnsafePointer<UInt8>, from start: Int, colon: Int,
                                                limit: Int) -> Int? {
@@ -257,8 +257,8 @@ public struct SyslogParser {
         guard k < limit, p[k] == UInt8(ascii: ")") else { return nil }
         while k < limit {
             let b = p[k]
-            if b == UInt8(ascii: "[") || b == UInt8(ascii: ":") { return k }
-            if b == UInt8(ascii: " ") { return nil }
+            if b == UInt8(ascii: ":") { return k }
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "[") { return nil }
             k += 1
         }
         return nil
