@@ -113,6 +113,26 @@ private func reason(_ line: String) -> MalformedReason? {
                             message: "Info: ldap(dog,52.37.139.121,): invalid credentials"))
     }
 
+    /// Dovecot 2.4's own log puts the event's fields in the process name's parentheses, ':' included
+    /// (fail2ban's dovecot log, gh-4196): the tag runs past them to the ':' before the message.
+    @Test func dovecot24ProcessNamesKeepTheColonsInTheirParentheses() {
+        let real = parse("Aug 30 00:10:57 auth(info@example.com,192.0.2.110,sasl:login)<CvN+E95Uf4e7eEnj>: Info: sql: Password mismatch (given password: XxxxXXxx123)")
+        #expect(real == Parsed(time: "2023-08-30T00:10:57Z", host: nil,
+                               program: "auth(info@example.com,192.0.2.110,sasl:login)<CvN+E95Uf4e7eEnj>", pid: -1,
+                               message: "Info: sql: Password mismatch (given password: XxxxXXxx123)"))
+        // The same after a host, with an IPv6 address (more colons).
+        let v6 = parse("Aug 30 00:10:58 mx1 auth(bob,2001:db8::7,sasl:plain)<AbCdEfGh12345678>: Info: passwd-file: unknown user")
+        #expect(v6 == Parsed(time: "2023-08-30T00:10:58Z", host: "mx1", program: "auth(bob,2001:db8::7,sasl:plain)<AbCdEfGh12345678>",
+                             pid: -1, message: "Info: passwd-file: unknown user"))
+        // A ':' outside parentheses, in parentheses that a space interrupts, or before a pid (which
+        // that log does not write), still ends the tag there.
+        #expect(parse("Aug 30 00:10:58 mx1 imap(a:b)[77]: Info: x")?.program == "imap(a")
+        #expect(parse("Aug 30 00:10:59 mx1 prog:x y")?.program == "prog")
+        #expect(parse("Aug 30 00:10:59 mx1 prog(a:b c): y")?.program == "prog(a")
+        #expect(parse("Aug 30 00:10:59 mx1 prog(a):b: y") == Parsed(
+            time: "2023-08-30T00:10:59Z", host: "mx1", program: "prog(a)", pid: -1, message: "b: y"))
+    }
+
     @Test func tai64n() {
         let p = parse("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts)")
         // 0x4c91b044 - 10 = 1284616250 s; 0x077a9e94 ns = 125476500 ns.

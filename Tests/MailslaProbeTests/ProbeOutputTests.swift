@@ -47,10 +47,10 @@ import Testing
         let collected = NIOLockedValueBox<[ProbeOutcome]>([])
         let scheduler = ProbeScheduler(targets: targets) { result in collected.withLockedValue { $0.append(result) } }
         let task = Task { await scheduler.run() }
-        // Wait for three results per service with a deadline: a busy machine delays ticks, never the grid. The
-        // deadline is long because the scheduler shares the cooperative pool (2 threads here) with CPU-bound
-        // tests that can hold it for minutes in a full run; a working scheduler ends the wait within seconds.
-        let deadline = ContinuousClock.now + .seconds(400)
+        // Wait for three results per service with a deadline. The ticks wait and run on an event-loop thread,
+        // so CPU-bound tests holding the cooperative pool do not delay them (ProbeSchedulerTests); they can
+        // delay this wait, which then sees more results, never fewer.
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let counts = collected.withLockedValue { r in ["pop3", "imap"].map { s in r.filter { $0.service == s }.count } }
             if counts.allSatisfy({ $0 >= 3 }) { break }

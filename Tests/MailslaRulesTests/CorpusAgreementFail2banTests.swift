@@ -120,11 +120,12 @@ import Testing
     static let keptPostfix: [String: String] = [:]
     static let keptDovecot: [String: String] = [
         // Dovecot 2.4's own log file: "auth(user,ip,sasl:login)<session>: Info: sql: Password
-        // mismatch" with no syslog program. The syslog parser (MailslaCore, not the pack) ends
-        // the program name at the ':' inside "sasl:login", so the address sits in the program
-        // field where no rule can read it. Through syslog ("dovecot: auth(...)") the pack reads
-        // it (dovecot.passdb.failure_v24_client).
-        "dovecot:143 {}": "the client address is cut into the program name by the parser",
+        // mismatch" with no syslog program. The parser takes "auth(user,ip,sasl:login)<session>"
+        // whole as the program (':' inside the parentheses included) and the pack classifies the
+        // message (dovecot.passdb.failure_v24: sql, bad_password), but the address is in the
+        // program name, which rules do not read. Through syslog ("dovecot: auth(...)") the pack
+        // reads it (dovecot.passdb.failure_v24_client).
+        "dovecot:143 {}": "the client address is in the program name, which rules do not read",
     ]
 
     @Test func postfixAgreesWithFail2ban() throws {

@@ -216,7 +216,7 @@ public struct SyslogParser {
             i += 1
         }
         guard i > start, i < n else { return .noProgram }
-        let nameEnd = i
+        var nameEnd = i
         var pid: Int32 = -1
         if p[i] == UInt8(ascii: "[") {
             i += 1
@@ -226,6 +226,11 @@ public struct SyslogParser {
             guard i > digitsStart, i < n, p[i] == UInt8(ascii: "]") else { return .noProgram }
             pid = value
             i += 1
+        } else if i + 1 < n, p[i + 1] != UInt8(ascii: " "), p[i] == UInt8(ascii: ":"),
+                  let end = Self.tagEndAfterParentheses(p, from: start, colon: i, limit: limit) {
+            // A ':' that ends a tag is followed by a space; one that is not may sit inside parentheses.
+            i = end
+            nameEnd = end
         }
         guard i < n, p[i] == UInt8(ascii: ":") else { return .noProgram }
         i += 1
@@ -233,6 +238,29 @@ public struct SyslogParser {
         let program = symbols.intern(UnsafeBufferPointer(start: p + start, count: nameEnd - start))
         out.initialize(to: LogRecord(time: time, host: host, program: program, pid: pid, lineStart: offset,
                                      messageStart: offset + Int32(i), messageEnd: offset + Int32(n)))
+        return nil
+    }
+
+    /// Dovecot 2.4's own log names its process with the event's fields in parentheses, and those
+    /// hold ':' (`auth(user,2001:db8::7,sasl:login)<session>: Info: …`; that log has no pid).
+    /// When the name from `start` opens a parenthesis that the `colon` sits in, the tag ends at the
+    /// first ':' after its ')'; nil (the colon ends the tag) when there is none before a space or
+    /// a '['. Not inlined: only names with such a colon get here.
+    @inline(never)
+    private static func tagEndAfterParentheses(_ p: UnsafePointer<UInt8>, from start: Int, colon: Int,
+                                               limit: Int) -> Int? {
+        var k = colon
+        while k > start, p[k - 1] != UInt8(ascii: "("), p[k - 1] != UInt8(ascii: ")") { k -= 1 }
+        guard k > start, p[k - 1] == UInt8(ascii: "(") else { return nil }
+        k = colon + 1
+        while k < limit, p[k] != UInt8(ascii: ")"), p[k] != UInt8(ascii: " ") { k += 1 }
+        guard k < limit, p[k] == UInt8(ascii: ")") else { return nil }
+        while k < limit {
+            let b = p[k]
+            if b == UInt8(ascii: ":") { return k }
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "[") { return nil }
+            k += 1
+        }
         return nil
     }
 

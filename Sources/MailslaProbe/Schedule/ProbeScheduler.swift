@@ -7,7 +7,9 @@ import Mailsla
 /// whole multiples of its interval since the epoch, so there is one test per
 /// service per interval at the same instants across restarts (no jitter, no
 /// drift); a test slower than its interval overlaps the next one instead of
-/// pushing it. Results go to `sink` as they finish, from any task.
+/// pushing it, and a late wake-up tests the instants it passed, late rather
+/// than missing, but never more than two at once (`ProbeGrid`). Results go to
+/// `sink` as they finish, from any task.
 public struct ProbeScheduler: Sendable {
     public typealias Sink = @Sendable (ProbeOutcome) -> Void
 
@@ -53,29 +55,27 @@ public struct ProbeScheduler: Sendable {
     }
 
     private func runTarget(_ target: ProbeTargetSettings) async {
-        // The ticks, like the probes, run on an event-loop thread: a busy shared pool must not shift them.
-        await withTaskExecutorPreference(prober.executor()) { await self.tick(target) }
+        // The ticks, like the probes, run and wait on an event-loop thread: a busy shared pool must not shift them.
+        let executor = prober.executor()
+        await withTaskExecutorPreference(executor) { await self.tick(target, executor) }
     }
 
-    private func tick(_ target: ProbeTargetSettings) async {
-        let step = Int64(max(1, target.intervalSeconds)) * 1_000_000
+    private func tick(_ target: ProbeTargetSettings, _ executor: EventLoopTaskExecutor) async {
         await withDiscardingTaskGroup { group in
-            var tick = Self.nextTick(after: Self.wallMicros(), intervalSeconds: target.intervalSeconds)
+            var grid = ProbeGrid(intervalSeconds: target.intervalSeconds, after: Self.wallMicros())
             while !Task.isCancelled {
-                let wait = tick - Self.wallMicros()
+                let wait = grid.next - Self.wallMicros()
                 if wait > 0 {
-                    do { try await Task.sleep(for: .microseconds(wait)) } catch { return }
+                    do { try await executor.sleep(for: .microseconds(wait)) } catch { return }
                 }
-                let at = tick
-                group.addTask {
-                    let outcome = await self.prober.probe(target, at: at)
-                    if outcome.ok || !Task.isCancelled { self.sink(outcome) }
+                // A late wake-up still tests the instants it passed, under their grid times, but
+                // no more than the last two: see `ProbeGrid`.
+                for at in grid.due(at: Self.wallMicros()) {
+                    group.addTask {
+                        let outcome = await self.prober.probe(target, at: at)
+                        if outcome.ok || !Task.isCancelled { self.sink(outcome) }
+                    }
                 }
-                tick += step
-                // After a suspension (or a stalled machine) instants already past are skipped,
-                // not run late under a wrong timestamp: the SLA engine reports the gap as no data.
-                let now = Self.wallMicros()
-                if tick <= now { tick = Self.nextTick(after: now, intervalSeconds: target.intervalSeconds) }
             }
         }
     }
