@@ -26,7 +26,8 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // The framer's newline scan: one SSE2 pass per block (Swift has no vector movemask); memchr elsewhere.
+        // The framer's newline scan: one SSE2/AVX2 pass per block (Swift has no vector movemask), memchr elsewhere;
+        // and the classifier's prefetch hint.
         .target(name: "CLineScan"),
         // libsystemd's sd_journal calls as a table, for the linked copy or a private dlmopen copy per journal lane.
         .target(name: "CJournalLibrary", dependencies: ["CSystemd"]),
@@ -39,7 +40,7 @@ let package = Package(
         // The PCRE2 rule engine and the rule-file loader.
         .target(
             name: "MailslaRules",
-            dependencies: ["MailslaCore", "CPCRE2", .product(name: "Yams", package: "Yams")]
+            dependencies: ["MailslaCore", "CLineScan", "CPCRE2", .product(name: "Yams", package: "Yams")]
         ),
         // The pipeline that ties sources and stages together for `replay`.
         .target(

@@ -14,13 +14,13 @@
 /// `count` must be below 2^31.
 size_t line_scan_newlines(const uint8_t *bytes, size_t count, int32_t *ends, bool *sawNul);
 
-/// A 16-bit mask of the bytes among `p[0..<16]` equal to `a`, `b` or `c` (bit k for byte k): the parser
-/// finds the end of a host or program name with one compare instead of a loop over its bytes. Inline,
-/// so Swift callers compile it into their own loop.
 /// Asks the CPU to load the cache line at `p` (a hint; never faults): for loops that visit records in
 /// an order other than memory order.
 static inline void line_scan_prefetch(const void *p) { __builtin_prefetch(p); }
 
+/// A 16-bit mask of the bytes among `p[0..<16]` equal to `a`, `b` or `c` (bit k for byte k): the parser
+/// finds the end of a host or program name with one compare instead of a loop over its bytes. Inline,
+/// so Swift callers compile it into their own loop.
 static inline uint32_t line_scan_match16(const uint8_t *p, uint8_t a, uint8_t b, uint8_t c) {
 #if defined(__SSE2__)
     const __m128i v = _mm_loadu_si128((const __m128i *)p);
