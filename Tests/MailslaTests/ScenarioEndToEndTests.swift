@@ -86,6 +86,22 @@ struct ScenarioEndToEndTests {
         #expect(run.episodes.isEmpty, "false episodes: \(run.episodes.map(ScenarioRun.describe))")
     }
 
+    /// Each message of this newsletter comes on a connection of its own, through postscreen (CONNECT)
+    /// and smtpd (connect): 30 connections a minute for ten minutes a day. Counting both lines of
+    /// one connection as two pieces of flood evidence made it a conn_flood every day.
+    @Test("a 300-recipient newsletter, one connection per message, is no connection flood")
+    func bigNewsletterIsNoConnectionFlood() throws {
+        var options = CorpusOptions(seed: 5, lines: 60_000, days: 4)
+        options.scenarios = ScenarioOptions(lookalikes: [.newsletter])
+        options.scenarios.newsletterRecipients = 300
+        let run = try ScenarioRun(options)
+        let newsletters = try #require(run.truth.lookalikes).filter { $0.kind == "newsletter" }
+        #expect(newsletters.count >= 3)
+        #expect(newsletters.allSatisfy { $0.events == 300 }, "\(newsletters.map(\.events))")
+        let floods = run.episodes.filter { $0.kind == .connFlood }
+        #expect(floods.isEmpty, "false episodes: \(floods.map(ScenarioRun.describe))")
+    }
+
     @Test("without attacks every outage counts except the maintenance, exactly as the truth says (CSV probes)")
     func quietMonthSLA() throws {
         let run = try quietMonth.get()

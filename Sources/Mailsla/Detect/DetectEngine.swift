@@ -22,6 +22,10 @@ struct DetectEngine {
     let seen = SeenSet(bits: 17)
     /// Dovecot's per-attempt passdb failures not yet matched by the session's summary, per client.
     var pendingAuth: [IPAddress: (count: Int32, time: Int64)] = [:]
+    /// Postscreen CONNECTs per client not yet followed by the smtpd connect of the same connection,
+    /// with the host and the time of the last one: a connection postscreen passes on is one piece of
+    /// flood evidence, not two (a sender that hands over mail on 30 connections a minute is no flood).
+    var screened: [IPAddress: Screened] = [:]
     private var postscreen: [UInt32: Bool] = [:]
     var allowListed = 0
     private var addresses = AddressCache()
@@ -119,7 +123,7 @@ struct DetectEngine {
         switch role {
         case .none:
             return
-        case .connection, .verdict, .lostConnection, .anvilPeak, .connectionLimit:
+        case .connection, .screenConnection, .verdict, .lostConnection, .anvilPeak, .connectionLimit:
             if role == .lostConnection {
                 guard let stage = e.bytes(v.stage), Self.isEarlyStage(stage) else { return }
             }
@@ -137,9 +141,14 @@ struct DetectEngine {
                 allowListed += 1
                 return
             }
+            if role == .screenConnection {
+                noteScreened(ip, host: host, at: t)
+            } else if role == .connection, takeScreened(ip, host: host, at: t) {
+                return
+            }
             let mask: UInt8
             switch role {
-            case .connection: mask = Self.connClient | Self.connNetwork
+            case .connection, .screenConnection: mask = Self.connClient | Self.connNetwork
             case .connectionLimit: mask = Self.connClient | Self.connNetwork | Self.connLimits
             default: mask = Self.connClient | Self.connNetwork | Self.connServer
             }
@@ -220,6 +229,24 @@ struct DetectEngine {
         if ip != nil { mask |= Self.authClient }
         if evidence.name != 0 { mask |= Self.authUser }
         authBruteforce.observe(evidence, mask: mask, keepLabel: userName != nil, label: { userName })
+    }
+
+    /// A postscreen CONNECT from `ip` on `host`.
+    private mutating func noteScreened(_ ip: IPAddress, host: UInt32, at t: Int64) {
+        let pending = screened[ip].map { $0.host == host && t - $0.time < Screened.window ? $0.count : 0 } ?? 0
+        screened[ip] = Screened(host: host, count: min(pending + 1, Screened.maxCount), time: t)
+        if screened.count > 4096 { screened = screened.filter { t - $0.value.time < Screened.window } }
+    }
+
+    /// Whether an smtpd connect from `ip` on `host` is a connection postscreen already counted
+    /// (a CONNECT of the same client on the same host, less than `Screened.window` before, not yet
+    /// taken by another connect); takes it when so.
+    private mutating func takeScreened(_ ip: IPAddress, host: UInt32, at t: Int64) -> Bool {
+        guard let entry = screened[ip], entry.host == host, t - entry.time < Screened.window, entry.count > 0 else {
+            return false
+        }
+        screened[ip] = entry.count > 1 ? Screened(host: host, count: entry.count - 1, time: entry.time) : nil
+        return true
     }
 
     private func fresh(_ entry: (count: Int32, time: Int64)?, at t: Int64) -> Int32 {
@@ -324,4 +351,15 @@ struct DetectEngine {
         var s = text
         return s.withUTF8 { NameHash.of($0) }
     }
+}
+
+/// Postscreen CONNECTs of one client not yet matched by an smtpd connect.
+struct Screened: Equatable {
+    /// Postscreen hands a client on within seconds of its CONNECT (greet wait, DNSBL); a minute is ample.
+    static let window: Int64 = 60_000_000
+    /// Bots that never reach smtpd pile up CONNECTs; more than this many cannot be pending at once.
+    static let maxCount: Int32 = 1024
+    var host: UInt32
+    var count: Int32
+    var time: Int64
 }

@@ -5,8 +5,10 @@ import MailslaRules
 struct DetectVocabulary {
     enum Role: UInt8 {
         case none
-        /// A client connected (smtpd, postscreen).
+        /// A client connected to smtpd.
         case connection
+        /// A client connected to postscreen (which hands a client it passes on to smtpd).
+        case screenConnection
         /// A postscreen verdict, too many errors, a rate-limit refusal.
         case verdict
         /// An smtpd session dropped by the client: evidence only after CONNECT, HELO, EHLO, AUTH, STARTTLS.
@@ -32,7 +34,7 @@ struct DetectVocabulary {
 
     init(rules: RuleSet) {
         let names: [(String, Role)] = [
-            ("smtp.connect", .connection), ("screen.connect", .connection),
+            ("smtp.connect", .connection), ("screen.connect", .screenConnection),
             ("attack.pregreet", .verdict), ("attack.hangup", .verdict), ("attack.dnsbl", .verdict),
             ("attack.command_limit", .verdict), ("attack.too_many_errors", .verdict), ("attack.rate_limit", .verdict),
             ("attack.lost_connection", .lostConnection), ("anvil.peak", .anvilPeak),

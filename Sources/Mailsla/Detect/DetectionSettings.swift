@@ -55,7 +55,8 @@ public struct BaselineThreshold: Sendable, Equatable {
 /// clock, so a replay and a live tail find the same episodes.
 ///
 /// Which events feed which detector:
-/// - `conn_flood`: connections (`smtp.connect`, `screen.connect`), postscreen
+/// - `conn_flood`: connections (`screen.connect`, and `smtp.connect` unless postscreen's
+///   CONNECT already counted that connection), postscreen
 ///   verdicts (`attack.pregreet`, `attack.hangup`, `attack.dnsbl`,
 ///   `attack.command_limit`), `attack.lost_connection` after CONNECT, HELO,
 ///   EHLO, AUTH or STARTTLS (after DATA and later it is lawful), `attack.too_many_errors`,

@@ -65,6 +65,12 @@ extension DetectEngine {
         w.int(allowListed)
         w.bool(finished)
         for detector in all { detector.snapshot(into: &w) }
+        // Last, so a snapshot without it (an older mailsla's) reads as none pending, and an older
+        // mailsla reading this one stops before it.
+        w.array(screened.sorted { ($0.key.hi, $0.key.lo) < ($1.key.hi, $1.key.lo) }) { w, entry in
+            w.fixed64(entry.key.hi); w.fixed64(entry.key.lo)
+            w.int(Int(entry.value.host)); w.int(Int(entry.value.count)); w.int(entry.value.time)
+        }
     }
 
     /// Reads the engine's state; returns the seen set's entries for the caller to apply last.
@@ -92,6 +98,13 @@ extension DetectEngine {
         try mailbomb.restore(&r, kinds: &kinds, symbols: symbols)
         try resourceExhaustion.restore(&r, kinds: &kinds, symbols: symbols)
         try synFlood.restore(&r, kinds: &kinds, symbols: symbols)
+        screened = [:]
+        if !r.atEnd {
+            for _ in 0..<(try r.count()) {
+                let ip = IPAddress(hi: try r.fixed64(), lo: try r.fixed64())
+                screened[ip] = Screened(host: UInt32(clamping: try r.int64()), count: try r.int32(), time: try r.int64())
+            }
+        }
         return seenEntries
     }
 }
