@@ -26,6 +26,10 @@ struct DetectEngine {
     /// with the host and the time of the last one: a connection postscreen passes on is one piece of
     /// flood evidence, not two (a sender that hands over mail on 30 connections a minute is no flood).
     var screened: [IPAddress: Screened] = [:]
+    /// Sizes at which the two tables above drop their expired entries next: twice what a pass
+    /// kept, so a botnet of many live addresses costs one pass per doubling, not one per event.
+    /// Dropping only expired entries changes no count, so neither is in the snapshot.
+    private var pendingAuthPruneAt = 4096, screenedPruneAt = 4096
     private var postscreen: [UInt32: Bool] = [:]
     var allowListed = 0
     private var addresses = AddressCache()
@@ -214,7 +218,10 @@ struct DetectEngine {
             if e.bytes(v.passdb) != nil {
                 let pending = fresh(pendingAuth[ip], at: t)
                 pendingAuth[ip] = (pending + 1, t)
-                if pendingAuth.count > 4096 { pendingAuth = pendingAuth.filter { t - $0.value.time < 600_000_000 } }
+                if pendingAuth.count > pendingAuthPruneAt {
+                    pendingAuth = pendingAuth.filter { t - $0.value.time < 600_000_000 }
+                    pendingAuthPruneAt = max(4096, 2 * pendingAuth.count)
+                }
             } else {
                 let attempts = Int32(clamping: e.bytes(v.attempts).flatMap(Self.number) ?? 1)
                 let pending = fresh(pendingAuth[ip], at: t)
@@ -235,7 +242,10 @@ struct DetectEngine {
     private mutating func noteScreened(_ ip: IPAddress, host: UInt32, at t: Int64) {
         let pending = screened[ip].map { $0.host == host && t - $0.time < Screened.window ? $0.count : 0 } ?? 0
         screened[ip] = Screened(host: host, count: min(pending + 1, Screened.maxCount), time: t)
-        if screened.count > 4096 { screened = screened.filter { t - $0.value.time < Screened.window } }
+        if screened.count > screenedPruneAt {
+            screened = screened.filter { t - $0.value.time < Screened.window }
+            screenedPruneAt = max(4096, 2 * screened.count)
+        }
     }
 
     /// Whether an smtpd connect from `ip` on `host` is a connection postscreen already counted
