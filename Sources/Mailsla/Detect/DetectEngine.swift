@@ -21,15 +21,12 @@ struct DetectEngine {
     var now: Int64 = .min
     let seen = SeenSet(bits: 17)
     /// Dovecot's per-attempt passdb failures not yet matched by the session's summary, per client.
-    var pendingAuth: [IPAddress: (count: Int32, time: Int64)] = [:]
-    /// Postscreen CONNECTs per client not yet followed by the smtpd connect of the same connection,
-    /// with the host and the time of the last one: a connection postscreen passes on is one piece of
-    /// flood evidence, not two (a sender that hands over mail on 30 connections a minute is no flood).
-    var screened: [IPAddress: Screened] = [:]
-    /// Sizes at which the two tables above drop their expired entries next: twice what a pass
-    /// kept, so a botnet of many live addresses costs one pass per doubling, not one per event.
-    /// Dropping only expired entries changes no count, so neither is in the snapshot.
-    private var pendingAuthPruneAt = 4096, screenedPruneAt = 4096
+    var pendingAuth = PendingCounts<IPAddress>(window: 600_000_000)
+    /// Postscreen CONNECTs not yet followed by the smtpd connect of the same connection: a
+    /// connection postscreen passes on is one piece of flood evidence, not two (a sender that hands
+    /// over mail on 30 connections a minute is no flood). Postscreen hands a client on within
+    /// seconds (greet wait, DNSBL), so a minute is ample.
+    var screened = PendingCounts<HostClient>(window: 60_000_000, limit: 1024)
     private var postscreen: [UInt32: Bool] = [:]
     var allowListed = 0
     private var addresses = AddressCache()
@@ -146,8 +143,8 @@ struct DetectEngine {
                 return
             }
             if role == .screenConnection {
-                noteScreened(ip, host: host, at: t)
-            } else if role == .connection, takeScreened(ip, host: host, at: t) {
+                screened.add(HostClient(host: host, ip: ip), at: t)
+            } else if role == .connection, screened.take(HostClient(host: host, ip: ip), 1, at: t) == 1 {
                 return
             }
             let mask: UInt8
@@ -216,18 +213,10 @@ struct DetectEngine {
         var weight = Int32(1)
         if let ip {
             if e.bytes(v.passdb) != nil {
-                let pending = fresh(pendingAuth[ip], at: t)
-                pendingAuth[ip] = (pending + 1, t)
-                if pendingAuth.count > pendingAuthPruneAt {
-                    pendingAuth = pendingAuth.filter { t - $0.value.time < 600_000_000 }
-                    pendingAuthPruneAt = max(4096, 2 * pendingAuth.count)
-                }
+                pendingAuth.add(ip, at: t)
             } else {
                 let attempts = Int32(clamping: e.bytes(v.attempts).flatMap(Self.number) ?? 1)
-                let pending = fresh(pendingAuth[ip], at: t)
-                let matched = min(attempts, pending)
-                if pending > 0 { pendingAuth[ip] = pending - matched > 0 ? (pending - matched, t) : nil }
-                weight = attempts - matched
+                weight = attempts - pendingAuth.take(ip, attempts, at: t)
             }
         }
         guard weight > 0 else { return }
@@ -236,32 +225,6 @@ struct DetectEngine {
         if ip != nil { mask |= Self.authClient }
         if evidence.name != 0 { mask |= Self.authUser }
         authBruteforce.observe(evidence, mask: mask, keepLabel: userName != nil, label: { userName })
-    }
-
-    /// A postscreen CONNECT from `ip` on `host`.
-    private mutating func noteScreened(_ ip: IPAddress, host: UInt32, at t: Int64) {
-        let pending = screened[ip].map { $0.host == host && t - $0.time < Screened.window ? $0.count : 0 } ?? 0
-        screened[ip] = Screened(host: host, count: min(pending + 1, Screened.maxCount), time: t)
-        if screened.count > screenedPruneAt {
-            screened = screened.filter { t - $0.value.time < Screened.window }
-            screenedPruneAt = max(4096, 2 * screened.count)
-        }
-    }
-
-    /// Whether an smtpd connect from `ip` on `host` is a connection postscreen already counted
-    /// (a CONNECT of the same client on the same host, less than `Screened.window` before, not yet
-    /// taken by another connect); takes it when so.
-    private mutating func takeScreened(_ ip: IPAddress, host: UInt32, at t: Int64) -> Bool {
-        guard let entry = screened[ip], entry.host == host, t - entry.time < Screened.window, entry.count > 0 else {
-            return false
-        }
-        screened[ip] = entry.count > 1 ? Screened(host: host, count: entry.count - 1, time: entry.time) : nil
-        return true
-    }
-
-    private func fresh(_ entry: (count: Int32, time: Int64)?, at t: Int64) -> Int32 {
-        guard let entry, t - entry.time < 600_000_000 else { return 0 }
-        return entry.count
     }
 
     /// Accepted messages per recipient, sender and SASL user. A queue file
@@ -363,13 +326,3 @@ struct DetectEngine {
     }
 }
 
-/// Postscreen CONNECTs of one client not yet matched by an smtpd connect.
-struct Screened: Equatable {
-    /// Postscreen hands a client on within seconds of its CONNECT (greet wait, DNSBL); a minute is ample.
-    static let window: Int64 = 60_000_000
-    /// Bots that never reach smtpd pile up CONNECTs; more than this many cannot be pending at once.
-    static let maxCount: Int32 = 1024
-    var host: UInt32
-    var count: Int32
-    var time: Int64
-}

@@ -59,7 +59,7 @@ extension DetectEngine {
             w.fixed64(seen.storage.slots[i])
             previous = i
         }
-        w.array(pendingAuth.sorted { ($0.key.hi, $0.key.lo) < ($1.key.hi, $1.key.lo) }) { w, entry in
+        w.array(pendingAuth.entries.sorted { ($0.key.hi, $0.key.lo) < ($1.key.hi, $1.key.lo) }) { w, entry in
             w.fixed64(entry.key.hi); w.fixed64(entry.key.lo); w.int(Int(entry.value.count)); w.int(entry.value.time)
         }
         w.int(allowListed)
@@ -67,9 +67,9 @@ extension DetectEngine {
         for detector in all { detector.snapshot(into: &w) }
         // Last, so a snapshot without it (an older mailsla's) reads as none pending, and an older
         // mailsla reading this one stops before it.
-        w.array(screened.sorted { ($0.key.hi, $0.key.lo) < ($1.key.hi, $1.key.lo) }) { w, entry in
-            w.fixed64(entry.key.hi); w.fixed64(entry.key.lo)
-            w.int(Int(entry.value.host)); w.int(Int(entry.value.count)); w.int(entry.value.time)
+        w.array(screened.entries.sorted { ($0.key.ip.hi, $0.key.ip.lo, $0.key.host) < ($1.key.ip.hi, $1.key.ip.lo, $1.key.host) }) { w, entry in
+            w.fixed64(entry.key.ip.hi); w.fixed64(entry.key.ip.lo)
+            w.int(Int(entry.key.host)); w.int(Int(entry.value.count)); w.int(entry.value.time)
         }
     }
 
@@ -86,10 +86,10 @@ extension DetectEngine {
             slot += Int(gap)
             seenEntries.append((slot, try r.fixed64()))
         }
-        pendingAuth = [:]
+        pendingAuth = PendingCounts(window: pendingAuth.window, limit: pendingAuth.limit)
         for _ in 0..<(try r.count()) {
             let ip = IPAddress(hi: try r.fixed64(), lo: try r.fixed64())
-            pendingAuth[ip] = (try r.int32(), try r.int64())
+            pendingAuth.restore(ip, .init(count: try r.int32(), time: try r.int64()))
         }
         allowListed = try r.nonNegative()
         finished = try r.bool()
@@ -98,11 +98,12 @@ extension DetectEngine {
         try mailbomb.restore(&r, kinds: &kinds, symbols: symbols)
         try resourceExhaustion.restore(&r, kinds: &kinds, symbols: symbols)
         try synFlood.restore(&r, kinds: &kinds, symbols: symbols)
-        screened = [:]
+        screened = PendingCounts(window: screened.window, limit: screened.limit)
         if !r.atEnd {
             for _ in 0..<(try r.count()) {
                 let ip = IPAddress(hi: try r.fixed64(), lo: try r.fixed64())
-                screened[ip] = Screened(host: UInt32(clamping: try r.int64()), count: try r.int32(), time: try r.int64())
+                let client = HostClient(host: UInt32(clamping: try r.int64()), ip: ip)
+                screened.restore(client, .init(count: try r.int32(), time: try r.int64()))
             }
         }
         return seenEntries
