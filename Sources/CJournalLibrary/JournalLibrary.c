@@ -17,11 +17,24 @@
 #endif
 
 static const mailsla_journal_library linked = {
-    sd_journal_open_files, sd_journal_open_directory, sd_journal_open, sd_journal_open_namespace,
-    sd_journal_close, sd_journal_set_data_threshold, sd_journal_add_match, sd_journal_seek_head,
-    sd_journal_seek_tail, sd_journal_seek_cursor, sd_journal_seek_realtime_usec, sd_journal_next,
-    sd_journal_previous, sd_journal_get_realtime_usec, sd_journal_restart_data,
-    sd_journal_enumerate_available_data, sd_journal_get_cursor, sd_journal_test_cursor, free,
+    .open_files = sd_journal_open_files,
+    .open_directory = sd_journal_open_directory,
+    .open = sd_journal_open,
+    .open_namespace = sd_journal_open_namespace,
+    .close = sd_journal_close,
+    .set_data_threshold = sd_journal_set_data_threshold,
+    .add_match = sd_journal_add_match,
+    .seek_head = sd_journal_seek_head,
+    .seek_cursor = sd_journal_seek_cursor,
+    .seek_realtime_usec = sd_journal_seek_realtime_usec,
+    .next = sd_journal_next,
+    .previous = sd_journal_previous,
+    .get_realtime_usec = sd_journal_get_realtime_usec,
+    .restart_data = sd_journal_restart_data,
+    .enumerate_available_data = sd_journal_enumerate_available_data,
+    .get_cursor = sd_journal_get_cursor,
+    .test_cursor = sd_journal_test_cursor,
+    .free = free,
 };
 
 const mailsla_journal_library *mailsla_journal_library_linked(void) { return &linked; }
@@ -44,7 +57,6 @@ static const char *resolve(void *handle, mailsla_journal_library *library) {
     RESOLVE(set_data_threshold, "sd_journal_set_data_threshold")
     RESOLVE(add_match, "sd_journal_add_match")
     RESOLVE(seek_head, "sd_journal_seek_head")
-    RESOLVE(seek_tail, "sd_journal_seek_tail")
     RESOLVE(seek_cursor, "sd_journal_seek_cursor")
     RESOLVE(seek_realtime_usec, "sd_journal_seek_realtime_usec")
     RESOLVE(next, "sd_journal_next")

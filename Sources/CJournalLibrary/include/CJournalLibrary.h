@@ -21,7 +21,6 @@ typedef struct mailsla_journal_library {
     int (*set_data_threshold)(sd_journal *j, size_t size);
     int (*add_match)(sd_journal *j, const void *data, size_t size);
     int (*seek_head)(sd_journal *j);
-    int (*seek_tail)(sd_journal *j);
     int (*seek_cursor)(sd_journal *j, const char *cursor);
     int (*seek_realtime_usec)(sd_journal *j, uint64_t usec);
     int (*next)(sd_journal *j);
