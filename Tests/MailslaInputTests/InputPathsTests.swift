@@ -20,7 +20,7 @@ import Testing
         let dir = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["mail.log", "mail.log.1", "mail.log.2.gz", ".hidden", "system.journal"] {
-            FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data())
+            #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data()))
         }
         let d = dir.path
         let fromDirectory = InputPaths.resolve([d])
