@@ -3,17 +3,30 @@ import MailslaRules
 /// Reads one event's captures: bytes for keys and tests, strings only for kept fields.
 ///
 /// Made per event on the correlator's hot path, so it holds only pointers
-/// into the batch (valid for the batch's `withUnsafeBufferPointer` scope) and
-/// unretained references to the correlator's rule set and matcher: making and
-/// dropping one costs no reference counting.
+/// into the batch (valid for the batch's `withUnsafeBufferPointer` scope), the
+/// correlator's string table as pointers, and unmanaged references to its rule
+/// set and matcher: making, using and dropping one costs no reference counting
+/// (an `unowned(unsafe)` reference is still retained around each call made
+/// through it).
 struct EventView {
     let event: ClassifiedEvent
     let captures: UnsafeBufferPointer<Capture>
     let bytes: UnsafeBufferPointer<UInt8>
-    unowned(unsafe) let rules: RuleSet
-    unowned(unsafe) let matcher: PatternMatcher
+    let rules: Unmanaged<RuleSet>
+    let matcher: Unmanaged<PatternMatcher>
     /// Where a kept field's string comes from: a recent equal one, or a new one.
-    unowned(unsafe) let strings: RecentStrings
+    let strings: RecentStrings.Table
+
+    /// `rules`, `matcher` and `strings` must outlive the view (the correlator holds them).
+    init(event: ClassifiedEvent, captures: UnsafeBufferPointer<Capture>, bytes: UnsafeBufferPointer<UInt8>,
+         rules: RuleSet, matcher: PatternMatcher, strings: RecentStrings) {
+        self.event = event
+        self.captures = captures
+        self.bytes = bytes
+        self.rules = .passUnretained(rules)
+        self.matcher = .passUnretained(matcher)
+        self.strings = strings.table
+    }
 
     /// The capture of `field`, if the rule captured it (the first, as `EventBatch.capture` finds it).
     @inline(__always)
@@ -49,9 +62,12 @@ struct EventView {
     /// The field after the rule's map transform: a bounded label, never free text.
     func label(_ field: UInt16?) -> String? {
         guard let field, let capture = capture(field) else { return nil }
-        if let map = rules.mapName(rule: event.rule, field: field) {
-            return rules.label(map: map, value: bytes(capture), matcher: matcher)
+        let event = event, value = bytes(capture)
+        let mapped: String?? = rules._withUnsafeGuaranteedRef { rules in
+            guard let map = rules.mapName(rule: event.rule, field: field) else { return nil }
+            return matcher._withUnsafeGuaranteedRef { rules.label(map: map, value: value, matcher: $0) }
         }
+        if let mapped { return mapped }
         return string(capture)
     }
 

@@ -14,50 +14,62 @@ import Darwin
 /// slow. A string is returned only when its UTF-8 bytes equal the value's,
 /// so the answer is always `String(decoding: value, as: UTF8.self)`. Values
 /// of up to 15 bytes are made directly: Swift stores them inline, without
-/// an allocation. A class so that `EventView` can hold it unretained; used by
-/// one correlator on one thread.
+/// an allocation. The class owns the table; `EventView` reads it through a
+/// `Table`, a pointer and a mask, so that a field's string costs no retain and
+/// release of the owner (an unowned reference is retained for each call made
+/// through it). Used by one correlator on one thread.
 final class RecentStrings {
-    private let slots: UnsafeMutableBufferPointer<String?>
-    private let mask: Int
+    let table: Table
 
     init(size: Int = 4096) {
         precondition(size > 0 && size & (size - 1) == 0, "size must be a power of two")
-        slots = .allocate(capacity: size)
+        let slots = UnsafeMutableBufferPointer<String?>.allocate(capacity: size)
         slots.initialize(repeating: nil)
-        mask = size - 1
+        table = Table(slots: slots.baseAddress!, mask: size - 1)
     }
 
     deinit {
+        let slots = UnsafeMutableBufferPointer(start: table.slots, count: table.mask + 1)
         slots.deinitialize()
         slots.deallocate()
     }
 
-    func string(_ value: UnsafeBufferPointer<UInt8>) -> String {
-        guard value.count > 15 else { return String(decoding: value, as: UTF8.self) }
-        let slot = Self.hash(value) & mask
-        if let known = slots[slot], known.utf8.count == value.count,
-           known.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, value.baseAddress!, value.count) == 0 }) == true {
-            return known
-        }
-        let made = String(decoding: value, as: UTF8.self)
-        slots[slot] = made
-        return made
-    }
+    func string(_ value: UnsafeBufferPointer<UInt8>) -> String { table.string(value) }
+}
 
-    /// Every 8-byte word of the value (the last one overlapping), multiplied and folded: a few
-    /// instructions per word. Collisions only cost a miss.
-    private static func hash(_ value: UnsafeBufferPointer<UInt8>) -> Int {
-        let raw = UnsafeRawBufferPointer(value)
-        let n = raw.count
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-        var i = 0
-        while i + 8 < n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
-            i += 8
+extension RecentStrings {
+    /// The owner's slots, valid while the `RecentStrings` lives.
+    struct Table {
+        let slots: UnsafeMutablePointer<String?>
+        let mask: Int
+
+        func string(_ value: UnsafeBufferPointer<UInt8>) -> String {
+            guard value.count > 15 else { return String(decoding: value, as: UTF8.self) }
+            let slot = Self.hash(value) & mask
+            if let known = slots[slot], known.utf8.count == value.count,
+               known.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, value.baseAddress!, value.count) == 0 }) == true {
+                return known
+            }
+            let made = String(decoding: value, as: UTF8.self)
+            slots[slot] = made
+            return made
         }
-        h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 32
-        return Int(truncatingIfNeeded: h)
+
+        /// Every 8-byte word of the value (the last one overlapping), multiplied and folded: a few
+        /// instructions per word. Collisions only cost a miss.
+        private static func hash(_ value: UnsafeBufferPointer<UInt8>) -> Int {
+            let raw = UnsafeRawBufferPointer(value)
+            let n = raw.count
+            var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+            var i = 0
+            while i + 8 < n {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 29
+                i += 8
+            }
+            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 32
+            return Int(truncatingIfNeeded: h)
+        }
     }
 }
