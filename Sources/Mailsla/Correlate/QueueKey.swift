@@ -12,11 +12,33 @@ struct QueueKey: Hashable {
         self.host = host
         let n = min(bytes.count, 24)
         length = UInt8(n)
+        let raw = UnsafeRawBufferPointer(bytes)
+        #if _endian(little)
+        a = Self.word(raw, 0, n)
+        b = Self.word(raw, 8, n)
+        c = Self.word(raw, 16, n)
+        #else
         var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { raw in
-            raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<n]))
-        }
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
         (a, b, c) = words
+        #endif
+    }
+
+    /// Bytes `offset..<min(offset + 8, n)` as a little-endian word, zero above them: on a little-endian
+    /// machine what copying them into zeroed words gives (the words are in snapshots), by whole-word
+    /// loads (the copy was a `memmove` call per key). A short tail is the top of the word that ends
+    /// at `n`, shifted down.
+    @inline(__always)
+    private static func word(_ raw: UnsafeRawBufferPointer, _ offset: Int, _ n: Int) -> UInt64 {
+        let k = n - offset
+        if k >= 8 { return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        if k <= 0 { return 0 }
+        if n >= 8 {
+            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> (8 * UInt64(8 - k))
+        }
+        var w: UInt64 = 0
+        for i in 0..<k { w |= UInt64(raw[offset + i]) << (8 * UInt64(i)) }
+        return w
     }
 
     init(host: Symbol, text: String) {
