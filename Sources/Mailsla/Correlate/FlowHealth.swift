@@ -43,6 +43,8 @@ public struct FlowHealth: Sendable {
     /// The statuses Postfix logs, counted by their index here (`countAttempt(status:known:reason:)`):
     /// hashing the status string into a dictionary per delivery cost more than the rest of the count.
     static let attemptStatuses = ["sent", "deferred", "bounced", "expired"]
+    /// The indexes of `sent` and `deferred` in `attemptStatuses`.
+    static let sent = 0, deferred = 1
     private var knownAttempts = [Int](repeating: 0, count: FlowHealth.attemptStatuses.count)
     /// Attempts of any other status.
     private var otherAttempts: [String: Int] = [:]
@@ -97,7 +99,7 @@ public struct FlowHealth: Sendable {
     /// `known` is the status's index in `attemptStatuses`, if it is one of them.
     mutating func countAttempt(status: String, known: Int?, reason: String?) {
         if let known { knownAttempts[known] += 1 } else { otherAttempts[status, default: 0] += 1 }
-        if status == "deferred" { deferralsByReason[reason ?? "other", default: 0] += 1 }
+        if known == Self.deferred { deferralsByReason[reason ?? "other", default: 0] += 1 }
     }
 
     mutating func count(_ message: MessageOutcome, host: Symbol) {

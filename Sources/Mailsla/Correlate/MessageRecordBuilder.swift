@@ -59,7 +59,7 @@ struct MessageRecordBuilder {
         if status == .delivered {
             var last: Int64?
             for r in recipients {
-                if let sent = r.attempts.last(where: { $0.status == "sent" })?.time { last = max(last ?? sent, sent) }
+                if let sent = Self.lastSentTime(r.attempts) { last = max(last ?? sent, sent) }
             }
             latency = last.map { max(0, Double($0 - root.firstSeen) / 1e6) }
         }
@@ -119,14 +119,26 @@ struct MessageRecordBuilder {
         }
     }
 
+    /// The time of the last `sent` attempt. Read field by field: taking out a whole attempt (as `last(where:)`
+    /// does) retained and released each of its five strings.
+    private static func lastSentTime(_ attempts: [DeliveryAttempt]) -> Int64? {
+        var i = attempts.count - 1
+        while i >= 0 {
+            if attempts[i].status == "sent" { return attempts[i].time }
+            i -= 1
+        }
+        return nil
+    }
+
     private static func recipientStatus(_ r: RecipientState, expired: Bool) -> RecipientStatus {
-        guard let last = r.attempts.last else { return .pending }
-        switch last.status {
+        guard !r.attempts.isEmpty else { return .pending }
+        // The last status alone, not a copy of the whole attempt (see `lastSentTime`).
+        switch r.attempts[r.attempts.count - 1].status {
         case "sent": return .delivered
         case "bounced", "undeliverable": return .bounced
         case "expired": return .expired
         case "deferred": return expired ? .expired : .deferred
-        default: return last.status.hasPrefix("undeliverable") ? .bounced : .pending
+        default: return r.attempts[r.attempts.count - 1].status.hasPrefix("undeliverable") ? .bounced : .pending
         }
     }
 
@@ -160,8 +172,8 @@ struct MessageRecordBuilder {
     private func direction(_ recipients: [RecipientState]) -> String {
         var local = false, remote = false
         for r in recipients {
-            guard let last = r.attempts.last else { continue }
-            if last.localRelay { local = true } else { remote = true }
+            guard !r.attempts.isEmpty else { continue }
+            if r.attempts[r.attempts.count - 1].localRelay { local = true } else { remote = true }
         }
         switch (local, remote) {
         case (true, true): return "mixed"
