@@ -61,20 +61,39 @@ public final class FlowCorrelator {
 
     /// Feeds one classified batch.
     public func consume(_ batch: RecordBatch, _ events: EventBatch) {
+        consume(batch, events) { _, _, _, _ in }
+    }
+
+    /// Feeds one classified batch, and shows each of its events to `observe` in the same pass, before
+    /// the correlator's own use (the mail-flow monitor: its own later pass over the batch missed the
+    /// cache on the records and bytes this one had just read).
+    @inline(__always)
+    func consume(_ batch: RecordBatch, _ events: EventBatch,
+                 observing observe: (ClassifiedEvent, UnsafeBufferPointer<LogRecord>, UnsafeBufferPointer<Capture>,
+                                     UnsafeBufferPointer<UInt8>) -> Void) {
         let kinds = vocabulary.kinds
         batch.bytes.withUnsafeBufferPointer { bytes in
             events.captures.withUnsafeBufferPointer { captures in
-                for event in events.events {
-                    guard let kind = kinds[Int(event.kind)] else { continue }
-                    let record = batch.records[Int(event.record)]
-                    if record.time != LogRecord.noTime, record.time > now {
-                        now = record.time
-                        health.series.advance(to: now, deferredQueue: deferredQueue)
+                batch.records.withUnsafeBufferPointer { records in
+                    events.events.withUnsafeBufferPointer { list in
+                        for i in list.indices {
+                            let event = list[i]
+                            CapturePrefetch.ahead(of: i, in: list, captures: captures, records: records, bytes: bytes) {
+                                kinds[Int($0.kind)] != nil
+                            }
+                            observe(event, records, captures, bytes)
+                            guard let kind = kinds[Int(event.kind)] else { continue }
+                            let record = records[Int(event.record)]
+                            if record.time != LogRecord.noTime, record.time > now {
+                                now = record.time
+                                health.series.advance(to: now, deferredQueue: deferredQueue)
+                            }
+                            let view = EventView(event: event, captures: captures, bytes: bytes, rules: rules, matcher: matcher,
+                                                 strings: strings)
+                            handle(kind, view, record: record)
+                            eventsSinceSweep += 1
+                        }
                     }
-                    let view = EventView(event: event, captures: captures, bytes: bytes, rules: rules, matcher: matcher,
-                                         strings: strings)
-                    handle(kind, view, record: record)
-                    eventsSinceSweep += 1
                 }
             }
         }
@@ -123,9 +142,11 @@ public final class FlowCorrelator {
             guard let (key, capture) = key(e, host) else { return }
             let hop = startHop(key, e.string(capture), at: t)
             hop.clientHost = e.text(vocabulary.clientHost)
-            hop.clientIP = e.text(vocabulary.clientIP)
+            let ip = e.capture(vocabulary.clientIP)
+            hop.clientIP = ip.map { e.string($0) }
             hop.saslUsername = e.text(vocabulary.saslUsername)
-            hop.localClient = settings.isLocal(hop.clientIP)
+            // Tested on the bytes, as for relays: `isLocal` of them answers as of the string.
+            hop.localClient = settings.isLocal(ip.map { e.bytes($0) })
         case .pickup:
             guard let (key, capture) = key(e, host) else { return }
             let hop = startHop(key, e.string(capture), at: t)
@@ -186,13 +207,16 @@ public final class FlowCorrelator {
         let statusBytes = e.capture(vocabulary.status).map { e.bytes($0) }
         let knownStatus = statusBytes.flatMap { statuses.index(for: $0) }
         let status = knownStatus.map { statuses[$0] } ?? statusBytes.map { strings.string($0) } ?? "unknown"
+        // `status == "sent"` and `== "deferred"`, decided by the word's index: the bytes of an ASCII word
+        // equal it exactly when the string does (no other string is canonically equivalent to one).
+        let sent = knownStatus == FlowHealth.sent, deferred = knownStatus == FlowHealth.deferred
         let relayIsLocal = settings.isLocal(e.capture(vocabulary.relayIP).map { e.bytes($0) })
         let agent = daemon(record.program)
         let newIDCapture = e.capture(vocabulary.newQueueID)
         // smtp(8) to a local address is a filter hand-off; lmtp(8) to one only when the reply names the
         // re-queued copy: Dovecot's LMTP on 127.0.0.1 answers "Saved", a mailbox delivery.
         let toFilter = relayIsLocal && (agent.kind == .smtp || (agent.kind == .lmtp && newIDCapture != nil))
-        if toFilter, status == "sent" {
+        if toFilter, sent {
             // A hand-off to a content filter, not a delivery: the message comes back under a new id.
             let delays = e.delays(vocabulary.delays)
             // At most a day: a corrupt delays= of many digits must not overflow the conversion.
@@ -215,9 +239,9 @@ public final class FlowCorrelator {
         // patterns run for those, not for every `sent` reply.
         let attempt = DeliveryAttempt(time: t, status: status, relay: relay, dsn: e.text(vocabulary.dsn),
                                       delaySeconds: e.decimal(vocabulary.delay),
-                                      reason: status == "deferred" ? e.label(vocabulary.reason) : nil,
+                                      reason: deferred ? e.label(vocabulary.reason) : nil,
                                       agent: agent.name, localRelay: localRelay)
-        if status == "deferred" {
+        if deferred {
             hop.deferredOnce = true
             if !hop.message.inDeferredQueue {
                 hop.message.inDeferredQueue = true
@@ -239,7 +263,7 @@ public final class FlowCorrelator {
         }
         health.countAttempt(status: status, known: knownStatus, reason: attempt.reason)
         // local(8) forwarding (.forward, aliases to a remote address) continues the same message under a new id.
-        if let newIDCapture, status == "sent", agent.kind == .local {
+        if let newIDCapture, sent, agent.kind == .local {
             let newID = e.string(newIDCapture)
             let childKey = QueueKey(host: record.host, text: newID)
             let child = hops[childKey] ?? startHop(childKey, newID, at: t)

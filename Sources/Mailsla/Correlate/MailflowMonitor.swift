@@ -45,38 +45,35 @@ public struct MailflowMonitor {
         return micros >= 0 ? micros / step * step : ((micros - step + 1) / step) * step
     }
 
-    public mutating func consume(_ batch: RecordBatch, _ events: EventBatch, rules: RuleSet) {
-        let faults = faults
-        batch.bytes.withUnsafeBufferPointer { bytes in
-            events.captures.withUnsafeBufferPointer { captures in
-                for event in events.events {
-                    let isFault = Int(event.kind) < faults.count && faults[Int(event.kind)]
-                    guard isFault || event.kind == deliveryKind else { continue }
-                    let record = batch.records[Int(event.record)]
-                    guard record.time != LogRecord.noTime else { continue }
-                    if isFault {
-                        buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
-                        continue
-                    }
-                    // Read on the captured bytes: no string per delivery (FieldBytes answers as the strings would).
-                    func value(_ field: UInt16?) -> UnsafeBufferPointer<UInt8>? {
-                        guard let field else { return nil }
-                        for c in captures[Int(event.firstCapture)..<Int(event.firstCapture) + Int(event.captureCount)]
-                        where c.field == field {
-                            return UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)])
-                        }
-                        return nil
-                    }
-                    let local = value(relaySocketField) != nil || value(relayIPField).map(FieldBytes.isLoopback) ?? false
-                        || value(relayField).map(Self.isMailboxRelay) ?? false
-                    guard local, let status = value(statusField) else { continue }
-                    if FieldBytes.equals(status, "sent") {
-                        buckets[bucketStart(record.time), default: Bucket()].delivered += 1
-                    } else if FieldBytes.equals(status, "deferred") {
-                        buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
-                    }
-                }
+    /// Counts one event of a batch. Called by `FlowCorrelator.consume(_:_:observing:)` in its own pass
+    /// over the batch: a second pass found each delivery's record and bytes evicted from the cache.
+    @inline(__always)
+    mutating func observe(_ event: ClassifiedEvent, records: UnsafeBufferPointer<LogRecord>,
+                          captures: UnsafeBufferPointer<Capture>, bytes: UnsafeBufferPointer<UInt8>, rules: RuleSet) {
+        let isFault = Int(event.kind) < faults.count && faults[Int(event.kind)]
+        guard isFault || event.kind == deliveryKind else { return }
+        let record = records[Int(event.record)]
+        guard record.time != LogRecord.noTime else { return }
+        if isFault {
+            buckets[bucketStart(record.time), default: Bucket()].faults[rules.kinds[Int(event.kind)], default: 0] += 1
+            return
+        }
+        // Read on the captured bytes: no string per delivery (FieldBytes answers as the strings would).
+        func value(_ field: UInt16?) -> UnsafeBufferPointer<UInt8>? {
+            guard let field else { return nil }
+            for c in captures[Int(event.firstCapture)..<Int(event.firstCapture) + Int(event.captureCount)]
+            where c.field == field {
+                return UnsafeBufferPointer(rebasing: bytes[Int(c.start)..<Int(c.end)])
             }
+            return nil
+        }
+        let local = value(relaySocketField) != nil || value(relayIPField).map(FieldBytes.isLoopback) ?? false
+            || value(relayField).map(Self.isMailboxRelay) ?? false
+        guard local, let status = value(statusField) else { return }
+        if FieldBytes.equals(status, "sent") {
+            buckets[bucketStart(record.time), default: Bucket()].delivered += 1
+        } else if FieldBytes.equals(status, "deferred") {
+            buckets[bucketStart(record.time), default: Bucket()].localFailures += 1
         }
     }
 

@@ -6,7 +6,9 @@ import MailslaRules
 /// on the caller's thread or, whole, on a `BatchWorker`'s.
 final class FlowStage {
     let correlator: FlowCorrelator
-    var mailflow: MailflowMonitor
+    /// Unchecked exclusivity: the stage is confined to one thread, and the correlator's pass changes
+    /// the monitor once per event (`consume`).
+    @exclusivity(unchecked) var mailflow: MailflowMonitor
     private let messageSink: (([MessageRecord]) throws -> Void)?
 
     init(rules: RuleSet, symbols: SymbolTable, settings: FlowSettings, messageSink: (([MessageRecord]) throws -> Void)?) {
@@ -17,8 +19,10 @@ final class FlowStage {
     }
 
     func consume(_ batch: RecordBatch, _ events: EventBatch) throws {
-        correlator.consume(batch, events)
-        mailflow.consume(batch, events, rules: correlator.rules)
+        let rules = correlator.rules
+        correlator.consume(batch, events) { event, records, captures, bytes in
+            mailflow.observe(event, records: records, captures: captures, bytes: bytes, rules: rules)
+        }
         try emit(correlator.drain())
     }
 
