@@ -443,7 +443,12 @@ public final class FlowCorrelator {
         let graceNow = graceNow ?? now
         var kept: [FlowMessage] = []
         kept.reserveCapacity(openMessages)
-        for message in open[openHead...] where !message.finished {
+        let count = open.count
+        let list = open._baseAddressIfContiguous.map { UnsafeRawPointer($0) }
+        for j in openHead..<count {
+            if let list { FlowMessage.prefetch(list, count: count, ahead: j) }
+            let message = open[j]
+            if message.finished { continue }
             if final {
                 emit(message, final: true)
                 continue

@@ -1,3 +1,5 @@
+import CLineScan
+
 /// One delivery attempt of one recipient (the record's attempt: records share the correlator's).
 typealias DeliveryAttempt = MessageRecord.Attempt
 
@@ -113,4 +115,49 @@ final class FlowMessage {
 
     var root: Hop { hops[0] }
     var lastSeen: Int64 { hops.map(\.lastSeen).max() ?? 0 }
+
+    // Prefetch hints for the sweep, which visits the open messages in creation order, most of them
+    // last touched minutes of log earlier: the messages six, four and two places ahead of `index` are
+    // asked for their object, their hop array and their hops, each step reading only what an earlier
+    // one fetched. References are read from the list and used unretained (a retain is a write to the
+    // object, the very access to avoid waiting for).
+
+    /// `messages` holds `count` references (the correlator's open list); `index` is the one being swept.
+    @inline(__always)
+    static func prefetch(_ messages: UnsafeRawPointer, count: Int, ahead index: Int) {
+        @inline(__always)
+        func at(_ k: Int, _ body: (FlowMessage) -> Void) {
+            guard k < count else { return }
+            let ref = messages.load(fromByteOffset: k * MemoryLayout<FlowMessage>.stride, as: UnsafeRawPointer.self)
+            Unmanaged<FlowMessage>.fromOpaque(ref)._withUnsafeGuaranteedRef(body)
+        }
+        at(index &+ 6) { $0.prefetchSelf() }
+        at(index &+ 4) { $0.prefetchHopArray() }
+        at(index &+ 2) { $0.prefetchHops() }
+    }
+
+    /// Asks for this object's fields.
+    @inline(__always)
+    func prefetchSelf() {
+        let p = Unmanaged.passUnretained(self).toOpaque()
+        line_scan_prefetch(p)
+        line_scan_prefetch(p + 64)
+    }
+
+    /// Asks for the hop array's header and first references (its address is not a load from it).
+    @inline(__always)
+    func prefetchHopArray() {
+        if let p = hops._baseAddressIfContiguous { line_scan_prefetch(UnsafeRawPointer(p) - 32) }
+    }
+
+    /// Asks for the first two hops' fields, their references read from the array without retaining them.
+    @inline(__always)
+    func prefetchHops() {
+        guard let p = hops._baseAddressIfContiguous else { return }
+        let raw = UnsafeRawPointer(p)
+        for i in 0..<min(hops.count, 2) {
+            let hop = raw.load(fromByteOffset: i * MemoryLayout<Hop>.stride, as: UnsafeRawPointer.self)
+            for line in 0..<4 { line_scan_prefetch(hop + line * 64) }
+        }
+    }
 }
