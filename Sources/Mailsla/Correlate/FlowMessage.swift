@@ -134,6 +134,7 @@ final class FlowMessage {
         at(index &+ 6) { $0.prefetchSelf() }
         at(index &+ 4) { $0.prefetchHopArray() }
         at(index &+ 2) { $0.prefetchHops() }
+        at(index &+ 1) { $0.prefetchRecipients() }
     }
 
     /// Asks for this object's fields.
@@ -158,6 +159,22 @@ final class FlowMessage {
         for i in 0..<min(hops.count, 2) {
             let hop = raw.load(fromByteOffset: i * MemoryLayout<Hop>.stride, as: UnsafeRawPointer.self)
             for line in 0..<4 { line_scan_prefetch(hop + line * 64) }
+        }
+    }
+
+    /// Asks for the first two hops' recipient arrays (the hops themselves were asked for earlier).
+    @inline(__always)
+    func prefetchRecipients() {
+        guard let p = hops._baseAddressIfContiguous else { return }
+        let raw = UnsafeRawPointer(p)
+        for i in 0..<min(hops.count, 2) {
+            let ref = raw.load(fromByteOffset: i * MemoryLayout<Hop>.stride, as: UnsafeRawPointer.self)
+            Unmanaged<Hop>.fromOpaque(ref)._withUnsafeGuaranteedRef { hop in
+                if let r = hop.recipients._baseAddressIfContiguous {
+                    line_scan_prefetch(UnsafeRawPointer(r) - 32)
+                    line_scan_prefetch(UnsafeRawPointer(r) + 32)
+                }
+            }
         }
     }
 }
