@@ -112,5 +112,11 @@ final class FlowMessage {
     init(id: Int) { self.id = id }
 
     var root: Hop { hops[0] }
-    var lastSeen: Int64 { hops.map(\.lastSeen).max() ?? 0 }
+    /// The latest event of any hop (0 without hops). A loop, not `map(…).max()`: every sweep asks
+    /// it of every open message, and an array per call made a flood of open messages allocate.
+    var lastSeen: Int64 {
+        guard var latest = hops.first?.lastSeen else { return 0 }
+        for hop in hops.dropFirst() where hop.lastSeen > latest { latest = hop.lastSeen }
+        return latest
+    }
 }
