@@ -85,11 +85,27 @@ final class Hop {
 
     /// The recipient's slot, added if new; nil when it is new and `limit` recipients are already held.
     func recipientIndex(_ address: String, limit: Int = .max) -> Int? {
-        if let i = recipients.firstIndex(where: { $0.address == address }) { return i }
+        if recipients.count > Self.scannedRecipients {
+            if recipientSlots == nil {
+                recipientSlots = Dictionary(recipients.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            if let i = recipientSlots![address] { return i }
+        } else if let i = recipients.firstIndex(where: { $0.address == address }) {
+            return i
+        }
         guard recipients.count < limit else { return nil }
         recipients.append(RecipientState(address: address))
+        recipientSlots?[address] = recipients.count - 1
         return recipients.count - 1
     }
+
+    /// Up to this many recipients a delivery line finds its slot by a scan; past it, by
+    /// `recipientSlots`. A scan per line made a newsletter quadratic: 50,000 deliveries of one
+    /// queue file (10,000 recipients held) took 7.4 s.
+    static let scannedRecipients = 16
+    /// Slot by address, built once the queue file holds more than `scannedRecipients` (and again
+    /// after a restore, which sets `recipients` alone).
+    @exclusivity(unchecked) private var recipientSlots: [String: Int]?
 }
 
 /// A message as the user thinks of it: every queue file it passed through
