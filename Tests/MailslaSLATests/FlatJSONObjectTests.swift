@@ -85,6 +85,14 @@ import Testing
         #expect(read > 5_000, "the edits must leave many lines the fast reader reads")
     }
 
+    /// The service name is trimmed as `trimmingCharacters(in: .whitespaces)` trims it.
+    @Test func serviceNamesAreTrimmedAsFoundationTrims() {
+        for name in ["smtp-in", " smtp-in", "smtp-in\t", " \t ", "", "\u{00A0}imap\u{3000}", "\u{2003}", "pop3 \u{200B}",
+                     "\u{00E9}t\u{00E9}", " a b ", "\nx\n", "x\u{1680}"] {
+            #expect(JSONProbeLine.trimmingWhitespace(name) == name.trimmingCharacters(in: .whitespaces), "\(name.debugDescription)")
+        }
+    }
+
     private func outcome(_ line: String) -> String {
         switch JSONProbeLine.parse(Self.bytes(line)) {
         case .success(let (service, _)): service

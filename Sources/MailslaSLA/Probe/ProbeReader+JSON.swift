@@ -33,7 +33,17 @@ enum JSONProbeLine {
 
         /// The field a key's bytes name; nil for a key probes do not use.
         init?(_ key: UnsafeBufferPointer<UInt8>) {
-            guard let field = Field.allCases.first(where: { $0.key.utf8.elementsEqual(key) }) else { return nil }
+            // The length and first byte tell the five apart; the bytes confirm.
+            let field: Field
+            switch (key.count, key.first) {
+            case (2, UInt8(ascii: "t")): field = .ts
+            case (7, UInt8(ascii: "s")): field = .service
+            case (2, UInt8(ascii: "o")): field = .ok
+            case (10, UInt8(ascii: "l")): field = .latency
+            case (5, UInt8(ascii: "e")): field = .error
+            default: return nil
+            }
+            guard field.key.utf8.elementsEqual(key) else { return nil }
             self = field
         }
     }
@@ -115,14 +125,12 @@ enum JSONProbeLine {
         return .success((name, ProbeTest(time: time, ok: ok, latencyMs: latency, error: error)))
     }
 
-    /// `text.trimmingCharacters(in: .whitespaces)` (tab and the space separators) without
-    /// Foundation's NSString round trip for a name that has nothing to trim.
+    /// `text.trimmingCharacters(in: .whitespaces)`, without Foundation's NSString round trip for
+    /// the usual name, which starts and ends with a printable ASCII byte other than space.
     static func trimmingWhitespace(_ text: String) -> String {
-        func isWhitespace(_ s: Unicode.Scalar) -> Bool { s == "\t" || s.properties.generalCategory == .spaceSeparator }
-        let scalars = text.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last, isWhitespace(first) || isWhitespace(last) else { return text }
-        guard let start = scalars.firstIndex(where: { !isWhitespace($0) }),
-              let end = scalars.lastIndex(where: { !isWhitespace($0) }) else { return "" }
-        return String(scalars[start...end])
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return text
+        }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 }
