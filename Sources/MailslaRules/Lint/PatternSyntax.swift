@@ -4,7 +4,7 @@
 /// first) and is tolerant: a construct it does not model becomes `.opaque`,
 /// which the checks treat as "could match anything".
 struct PatternSyntax {
-    indirect enum Node {
+    enum Node {
         /// One byte out of a set: a literal, a class, `.`, `\d`, …
         case chars(ByteSet)
         /// `^`, `\A`, `\G`: the start of the message.
