@@ -115,6 +115,10 @@ public enum RulePackLoader {
         return ReasonMapSpec(name: name, defaultLabel: defaultLabel, entries: entries)
     }
 
+    /// The keys of a rule and of an example, built once rather than for each of the pack's hundreds.
+    private static let ruleKeys: Set<String> = ["id", "event", "pattern", "requires", "transforms", "examples", "non_matches"]
+    private static let exampleKeys: Set<String> = ["line", "fields"]
+
     static func loadRuleFile(_ node: Node, _ reader: YAMLReader) throws -> RuleFileSpec {
         let top = try reader.mapping(node, allowed: ["name", "programs", "fragments", "rules"], what: "a rule file")
         let programs = try reader.sequence(top["programs"], "programs").map { try reader.string($0, "a program glob") }
@@ -123,8 +127,7 @@ public enum RulePackLoader {
         for (k, v, _) in try top["fragments"].map({ try reader.stringMap($0, what: "fragments") }) ?? [] { fragments[k] = v }
         var rules: [RuleSpec] = []
         for ruleNode in try reader.sequence(top["rules"], "rules") {
-            let r = try reader.mapping(ruleNode, allowed: ["id", "event", "pattern", "requires", "transforms", "examples", "non_matches"],
-                                       what: "a rule")
+            let r = try reader.mapping(ruleNode, allowed: ruleKeys, what: "a rule")
             let id = try reader.string(r["id"], "id")
             let event = try reader.string(r["event"], "event", rule: id)
             let pattern = try reader.string(r["pattern"], "pattern", rule: id)
@@ -138,7 +141,7 @@ public enum RulePackLoader {
             }
             var examples: [RuleExample] = []
             for exampleNode in try reader.sequence(r["examples"], "examples", rule: id) {
-                let e = try reader.mapping(exampleNode, allowed: ["line", "fields"], what: "an example", rule: id)
+                let e = try reader.mapping(exampleNode, allowed: exampleKeys, what: "an example", rule: id)
                 let line = SourceLine(text: try reader.string(e["line"], "line", rule: id), line: reader.line(exampleNode))
                 var fields: [String: String] = [:]
                 if let fieldNode = e["fields"] {
