@@ -105,13 +105,16 @@ enum Stage: String, CaseIterable {
     case snapshot
     /// The shipped pack against 64 KiB hostile lines (`rules bench`'s check): the worst line's cost.
     case pathological
+    /// Loading and compiling the rule pack (`RuleSet(directory:)`): what every classifying command
+    /// pays before its first line. Its CPU is the whole process's (the load may use both cores).
+    case rulesLoad = "rules-load"
 
     var input: String {
         switch self {
         case .read, .frame, .parse, .count, .classify, .correlate, .pipeline, .snapshot: "log"
         case .gzip: "gzip"
         case .journal, .journalCount: "journal"
-        case .generate, .pathological: "none"
+        case .generate, .pathological, .rulesLoad: "none"
         }
     }
 }
@@ -152,6 +155,10 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
         fail("the snapshot stage is measured by measureSnapshot")
     case .pathological:
         fail("the pathological stage is measured by measurePathological")
+    case .rulesLoad:
+        let rules = try RuleSet(directory: args.rules)
+        precondition(!rules.rules.isEmpty)
+        return Work()
     case .classify, .correlate, .pipeline:
         let text = try TextInput.open(.file(args.log!))
         var framer = LineFramer(blockSize: 1 << 20)
@@ -349,7 +356,7 @@ for stage in stages {
         var work = try run(stage, args)  // warm-up: page cache, symbol tables, allocator
         var seconds: [Double] = []
         var cpuSeconds: [Double] = []
-        let lanes = stage.input == "journal"
+        let lanes = stage.input == "journal" || stage == .rulesLoad
         for _ in 0..<args.runs {
             let start = now()
             let cpuStart = cpuNow(wholeProcess: lanes)
