@@ -31,6 +31,25 @@ import MailslaCore
         #expect(health.attemptsByStatus["sent"] == 5000, "every attempt still counts")
     }
 
+    /// Past `Hop.scannedRecipients` a delivery finds its recipient through an index: a retry
+    /// still lands on the recipient's slot, in first-seen order, with no duplicate.
+    @Test func retriesOfALargeListLandOnTheirRecipients() throws {
+        var lines = [
+            "Nov  3 10:00:00 mx1 postfix/pickup[1]: 6CDEF12345: uid=1000 from=<list>",
+            "Nov  3 10:00:00 mx1 postfix/qmgr[2]: 6CDEF12345: from=<list@example.com>, size=10, nrcpt=300 (queue active)",
+        ]
+        lines += (0..<300).map { Self.delivery("6CDEF12345", "r\($0)@example.org", 1, status: "deferred") }
+        lines += (0..<300).reversed().map { Self.delivery("6CDEF12345", "r\($0)@example.org", 600) }
+        lines.append("Nov  3 10:11:00 mx1 postfix/qmgr[2]: 6CDEF12345: removed")
+        let (records, health) = correlate(lines)
+        let record = try #require(records.first)
+        #expect(records.count == 1)
+        #expect(record.recipients.map(\.address) == (0..<300).map { "r\($0)@example.org" })
+        #expect(record.recipients.allSatisfy { $0.attempts.map(\.status) == ["deferred", "sent"] && $0.status == "delivered" })
+        #expect(record.status == .delivered)
+        #expect(health.droppedRecipients == 0)
+    }
+
     @Test func attemptsPastTheBoundOverwriteTheLastSoTheStatusStaysCurrent() throws {
         var lines = [
             "Nov  3 10:00:00 mx1 postfix/pickup[1]: 5BCDEF1234: uid=0 from=<root>",

@@ -97,7 +97,9 @@ public final class FlowCorrelator {
                 }
             }
         }
-        if eventsSinceSweep >= 4096 {
+        // A sweep visits every open message: every 4,096 events, or every eighth of the open messages
+        // when there are more (a flood of queue ids that never finish), so an event pays at most ~8 visits.
+        if eventsSinceSweep >= max(4096, openMessages / 8) {
             eventsSinceSweep = 0
             sweep(final: false)
         }

@@ -87,11 +87,27 @@ final class Hop {
 
     /// The recipient's slot, added if new; nil when it is new and `limit` recipients are already held.
     func recipientIndex(_ address: String, limit: Int = .max) -> Int? {
-        if let i = recipients.firstIndex(where: { $0.address == address }) { return i }
+        if recipients.count > Self.scannedRecipients {
+            if recipientSlots == nil {
+                recipientSlots = Dictionary(recipients.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            if let i = recipientSlots![address] { return i }
+        } else if let i = recipients.firstIndex(where: { $0.address == address }) {
+            return i
+        }
         guard recipients.count < limit else { return nil }
         recipients.append(RecipientState(address: address))
+        recipientSlots?[address] = recipients.count - 1
         return recipients.count - 1
     }
+
+    /// Up to this many recipients a delivery line finds its slot by a scan; past it, by
+    /// `recipientSlots`. A scan per line made a newsletter quadratic: 50,000 deliveries of one
+    /// queue file (10,000 recipients held) took 7.4 s.
+    static let scannedRecipients = 16
+    /// Slot by address, built once the queue file holds more than `scannedRecipients` (and again
+    /// after a restore, which sets `recipients` alone).
+    @exclusivity(unchecked) private var recipientSlots: [String: Int]?
 }
 
 /// A message as the user thinks of it: every queue file it passed through
@@ -114,7 +130,13 @@ final class FlowMessage {
     init(id: Int) { self.id = id }
 
     var root: Hop { hops[0] }
-    var lastSeen: Int64 { hops.map(\.lastSeen).max() ?? 0 }
+    /// The latest event of any hop (0 without hops). A loop, not `map(…).max()`: every sweep asks
+    /// it of every open message, and an array per call made a flood of open messages allocate.
+    var lastSeen: Int64 {
+        guard var latest = hops.first?.lastSeen else { return 0 }
+        for hop in hops.dropFirst() where hop.lastSeen > latest { latest = hop.lastSeen }
+        return latest
+    }
 
     // Prefetch hints for the sweep, which visits the open messages in creation order, most of them
     // last touched minutes of log earlier: the messages six, four and two places ahead of `index` are

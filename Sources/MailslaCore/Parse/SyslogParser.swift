@@ -235,10 +235,29 @@ public struct SyslogParser {
         guard i < n, p[i] == UInt8(ascii: ":") else { return .noProgram }
         i += 1
         if i < n, p[i] == UInt8(ascii: " ") { i += 1 }
+        var messageStart = i
+        if pid < 0, let context = Self.processContext(p, from: start, to: nameEnd) {
+            // Dovecot's own log: the program is the process, the message keeps the whole prefix.
+            nameEnd = context
+            messageStart = start
+        }
         let program = symbols.intern(UnsafeBufferPointer(start: p + start, count: nameEnd - start))
         out.initialize(to: LogRecord(time: time, host: host, program: program, pid: pid, lineStart: offset,
-                                     messageStart: offset + Int32(i), messageEnd: offset + Int32(n)))
+                                     messageStart: offset + Int32(messageStart), messageEnd: offset + Int32(n)))
         return nil
+    }
+
+    /// Dovecot's own log file names a process with its context: `auth-worker(22401)`,
+    /// `lmtp(user)<pid><session>`, `auth(user,ip,sasl:login)<session>` (2.4). As a program that
+    /// would be a new name per session, past the symbol table's room, and the user and address
+    /// would sit where no rule reads them. So the program is the process (`lmtp`) and the message
+    /// starts with the whole prefix, as it does through syslog (`dovecot: lmtp(user)<…>: …`).
+    /// Returns the index of the name's '(' when one follows at least one byte of name; only tags
+    /// without a pid get here.
+    @inline(never)
+    private static func processContext(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        guard end - start > 1, let found = memchr(p + start + 1, Int32(UInt8(ascii: "(")), end - start - 1) else { return nil }
+        return UnsafeRawPointer(p).distance(to: UnsafeRawPointer(found))
     }
 
     /// Dovecot 2.4's own log names its process with the event's fields in parentheses, and those

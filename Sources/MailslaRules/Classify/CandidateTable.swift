@@ -184,7 +184,8 @@ final class CandidateTable {
     /// Stores the list for `index` and returns where it went.
     func store(_ candidates: [Candidate], at index: Int) -> (start: Int, count: Int) {
         if index >= slotCount {
-            let count = index + 1 + 257 * 4
+            // Doubling: a stream of new programs (up to the symbol table's cap) must not copy the table per program.
+            let count = max(index + 1 + 257 * 4, slotCount * 2)
             let grown = UnsafeMutablePointer<Int>.allocate(capacity: count)
             grown.update(from: slots, count: slotCount)
             (grown + slotCount).initialize(repeating: -1, count: count - slotCount)

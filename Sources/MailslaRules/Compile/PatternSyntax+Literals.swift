@@ -59,7 +59,9 @@ extension PatternSyntax {
 
     /// How well a requirement tells lines apart: the length of its shortest literal.
     static func selectivity(_ requirement: Requirement) -> Int {
-        requirement.map(\.bytes.count).min() ?? 0
+        guard var shortest = requirement.first?.bytes.count else { return 0 }
+        for literal in requirement where literal.bytes.count < shortest { shortest = literal.bytes.count }
+        return shortest
     }
 
     /// Whether the pattern turns on multi-line mode anywhere: `(?m)`, `(?im:` and the like.
@@ -150,7 +152,7 @@ extension PatternSyntax {
                 case .chars(let set):
                     if item.min >= 1, let byte = set.single {
                         if run.isEmpty { runOffset = offset }
-                        run += Array(repeating: byte, count: item.min)
+                        run.append(contentsOf: repeatElement(byte, count: item.min))
                         if item.max != item.min { flush() }
                     } else {
                         flush()
@@ -189,12 +191,13 @@ extension PatternSyntax {
                     return
                 }
                 flush()
-                var widths: Set<Int?> = []
+                // The alternatives' common width: none before the first, then nil once two differ.
+                var width: Int?? = .none
                 var inner: [[Requirement]] = []
                 for alternative in group.alternatives {
                     var walker = LiteralWalker()
                     walker.walk(alternative)
-                    widths.insert(walker.offset)
+                    width = width.map { $0 == walker.offset ? $0 : nil } ?? walker.offset
                     inner.append(walker.finish())
                 }
                 if inner.count == 1 {
@@ -202,7 +205,7 @@ extension PatternSyntax {
                 } else if let requirement = PatternSyntax.oneOf(inner) {
                     add([requirement])
                 }
-                advance(min: item.min, max: item.max, width: widths.count == 1 ? widths.first! : nil)
+                advance(min: item.min, max: item.max, width: width ?? nil)
             }
         }
     }

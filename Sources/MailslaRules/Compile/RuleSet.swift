@@ -63,19 +63,30 @@ public final class RuleSet: @unchecked Sendable {
         for f in FieldTransform.delayFields where !fields.contains(f) { fields.append(f) }
         let fieldIndex = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, UInt16($0)) })
 
+        // The maps' regexes compiled on both cores too, then taken in the maps' order.
+        var mapPatterns = spec.maps.values.flatMap { $0.entries.map(\.regex) }.concurrentMap { regex in
+            Result { () throws(CompiledPattern.Failure) in try CompiledPattern(regex) }
+        }[...]
         var maps: [String: ReasonMap] = [:]
         for (name, map) in spec.maps {
             var entries: [(CompiledPattern, String)] = []
             for entry in map.entries {
-                do {
-                    entries.append((try CompiledPattern(entry.regex), entry.label))
-                } catch {
+                switch mapPatterns.removeFirst() {
+                case .success(let pattern):
+                    entries.append((pattern, entry.label))
+                case .failure(let error):
                     errors.append(RuleError(file: "\(spec.directory)/fragments.yaml", line: entry.line,
                                             message: "map \(name): bad regex: \(error.message)", patternOffset: error.offset))
                 }
             }
             maps[name] = ReasonMap(name: name, defaultLabel: map.defaultLabel, entries: entries)
         }
+
+        // Every pattern expanded, compiled and analysed on both cores first; the checks below then
+        // take the rules one by one in pack order, so ids, indices and errors are as in one loop.
+        let expanders = spec.files.map { PatternExpander(fileFragments: $0.fragments, packFragments: spec.fragments) }
+        var compiled = spec.files.indices.flatMap { f in spec.files[f].rules.map { (expanders[f], $0.pattern) } }
+            .concurrentMap { expander, pattern in CompiledRulePattern(pattern, expander: expander) }[...]
 
         var rules: [CompiledRule] = []
         var fileRules: [[Int]] = []
@@ -85,8 +96,8 @@ public final class RuleSet: @unchecked Sendable {
         var derived: [[PatternSyntax.Requirement]] = []
         for (fileIndex, file) in spec.files.enumerated() {
             var indices: [Int] = []
-            let expander = PatternExpander(fileFragments: file.fragments, packFragments: spec.fragments)
             for rule in file.rules {
+                let work = compiled.removeFirst()
                 func fail(_ message: String, offset: Int? = nil) {
                     errors.append(RuleError(file: file.path, line: rule.line, ruleID: rule.id, message: message, patternOffset: offset))
                 }
@@ -100,23 +111,22 @@ public final class RuleSet: @unchecked Sendable {
                     continue
                 }
                 if rule.examples.isEmpty { fail("the rule has no positive example: add one under examples") }
-                let expanded: String
-                do {
-                    expanded = try expander.expand(rule.pattern)
-                } catch {
-                    switch error {
-                    case .unknownFragment(let name): fail("unknown fragment %{\(name)}: define it in the file or in fragments.yaml")
-                    case .unterminated: fail("unterminated %{ in the pattern")
-                    case .tooDeep(let name): fail("fragment %{\(name)} nests more than \(PatternExpander.maxDepth) deep (a cycle?)")
-                    }
-                    continue
-                }
                 let pattern: CompiledPattern
-                do {
-                    pattern = try CompiledPattern(expanded)
-                } catch {
+                switch work.outcome {
+                case .unexpanded(.unknownFragment(let name)):
+                    fail("unknown fragment %{\(name)}: define it in the file or in fragments.yaml")
+                    continue
+                case .unexpanded(.unterminated):
+                    fail("unterminated %{ in the pattern")
+                    continue
+                case .unexpanded(.tooDeep(let name)):
+                    fail("fragment %{\(name)} nests more than \(PatternExpander.maxDepth) deep (a cycle?)")
+                    continue
+                case .uncompiled(let error):
                     fail("the pattern does not compile: \(error.message)", offset: error.offset)
                     continue
+                case .compiled(let compiled):
+                    pattern = compiled
                 }
                 var captures: [(Int, UInt16)] = []
                 for group in pattern.groups {
@@ -138,9 +148,8 @@ public final class RuleSet: @unchecked Sendable {
                     transforms[field] = transform
                 }
                 maxCaptures = max(maxCaptures, pattern.captureCount)
-                let syntax = PatternSyntax(expanded)
-                firstBytes.append(syntax.firstBytes ?? .all)
-                derived.append(LiteralPrefilter.choose(syntax.requirements))
+                firstBytes.append(work.firstBytes)
+                derived.append(work.prefilter)
                 indices.append(rules.count)
                 rules.append(CompiledRule(id: rule.id, kind: kind, pattern: pattern, captures: captures,
                                           transforms: transforms, spec: rule, fileIndex: fileIndex))

@@ -4,7 +4,7 @@
 /// first) and is tolerant: a construct it does not model becomes `.opaque`,
 /// which the checks treat as "could match anything".
 struct PatternSyntax {
-    indirect enum Node {
+    enum Node {
         /// One byte out of a set: a literal, a class, `.`, `\d`, …
         case chars(ByteSet)
         /// `^`, `\A`, `\G`: the start of the message.
@@ -69,6 +69,14 @@ extension PatternSyntax {
             var noAutoCapture = false
         }
 
+        /// What one atom adds: usually one node, so the common case allocates no array.
+        enum Atoms {
+            case nothing
+            case one(Node)
+            /// `\Q…\E`: one node per quoted byte.
+            case many([Node])
+        }
+
         init(bytes: [UInt8]) { self.bytes = bytes }
 
         var atEnd: Bool { pos >= bytes.count }
@@ -96,10 +104,16 @@ extension PatternSyntax {
                     continue
                 }
                 let start = pos
-                let atoms = parseAtom()
-                guard !atoms.isEmpty else { continue }
-                current += atoms.dropLast().map { Item(node: $0, range: start..<pos) }
-                var item = Item(node: atoms.last!, range: start..<pos)
+                let node: Node
+                switch parseAtom() {
+                case .nothing: continue
+                case .one(let atom): node = atom
+                case .many(let atoms):
+                    guard let last = atoms.last else { continue }
+                    current += atoms.dropLast().map { Item(node: $0, range: start..<pos) }
+                    node = last
+                }
+                var item = Item(node: node, range: start..<pos)
                 parseQuantifier(&item)
                 current.append(item)
             }
@@ -166,24 +180,24 @@ extension PatternSyntax {
         }
 
         /// One atom; several for `\Q…\E`; none for comments and option settings.
-        mutating func parseAtom() -> [Node] {
+        mutating func parseAtom() -> Atoms {
             let c = bytes[pos]
             switch c {
-            case UInt8(ascii: "("): return parseGroup().map { [$0] } ?? []
-            case UInt8(ascii: "["): return [.chars(parseClass())]
+            case UInt8(ascii: "("): return parseGroup().map(Atoms.one) ?? .nothing
+            case UInt8(ascii: "["): return .one(.chars(parseClass()))
             case UInt8(ascii: "."):
                 pos += 1
-                return [.chars(flags.dotAll ? .all : .allButNewline)]
+                return .one(.chars(flags.dotAll ? .all : .allButNewline))
             case UInt8(ascii: "^"):
                 pos += 1
-                return [.startAnchor]
+                return .one(.startAnchor)
             case UInt8(ascii: "$"):
                 pos += 1
-                return [.endAnchor]
+                return .one(.endAnchor)
             case UInt8(ascii: "\\"): return parseEscape()
             default:
                 pos += 1
-                return [.chars(ByteSet(byte: c, caseless: flags.caseless))]
+                return .one(.chars(ByteSet(byte: c, caseless: flags.caseless)))
             }
         }
 
@@ -282,15 +296,15 @@ extension PatternSyntax {
 
         // MARK: Escapes
 
-        mutating func parseEscape() -> [Node] {
+        mutating func parseEscape() -> Atoms {
             pos += 1 // backslash
-            guard let c = peek() else { return [.chars(ByteSet(byte: UInt8(ascii: "\\")))] }
+            guard let c = peek() else { return .one(.chars(ByteSet(byte: UInt8(ascii: "\\")))) }
             pos += 1
             switch c {
-            case UInt8(ascii: "A"), UInt8(ascii: "G"): return [.startAnchor]
-            case UInt8(ascii: "z"), UInt8(ascii: "Z"): return [.endAnchor]
-            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "K"): return [.assertion]
-            case UInt8(ascii: "E"): return []
+            case UInt8(ascii: "A"), UInt8(ascii: "G"): return .one(.startAnchor)
+            case UInt8(ascii: "z"), UInt8(ascii: "Z"): return .one(.endAnchor)
+            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "K"): return .one(.assertion)
+            case UInt8(ascii: "E"): return .nothing
             case UInt8(ascii: "Q"):
                 var out: [Node] = []
                 while !atEnd, !at("\\E") {
@@ -298,7 +312,7 @@ extension PatternSyntax {
                     pos += 1
                 }
                 if at("\\E") { pos += 2 }
-                return out
+                return .many(out)
             case UInt8(ascii: "g"), UInt8(ascii: "k"):
                 if let open = peek(), open == UInt8(ascii: "{") || open == UInt8(ascii: "<") || open == UInt8(ascii: "'") {
                     let close = open == UInt8(ascii: "{") ? UInt8(ascii: "}") : open == UInt8(ascii: "<") ? UInt8(ascii: ">") : open
@@ -308,17 +322,17 @@ extension PatternSyntax {
                     if peek() == UInt8(ascii: "-") || peek() == UInt8(ascii: "+") { pos += 1 }
                     while isDigit(peek()) { pos += 1 }
                 }
-                return [.opaque]
-            case UInt8(ascii: "X"): return [.opaque]
-            case UInt8(ascii: "C"): return [.chars(.all)]
-            case UInt8(ascii: "R"): return [.chars(.verticalSpace)]
-            case UInt8(ascii: "N"): return [.chars(.allButNewline)]
+                return .one(.opaque)
+            case UInt8(ascii: "X"): return .one(.opaque)
+            case UInt8(ascii: "C"): return .one(.chars(.all))
+            case UInt8(ascii: "R"): return .one(.chars(.verticalSpace))
+            case UInt8(ascii: "N"): return .one(.chars(.allButNewline))
             case _ where c >= UInt8(ascii: "1") && c <= UInt8(ascii: "9"):
                 while isDigit(peek()) { pos += 1 }
-                return [.opaque]
+                return .one(.opaque)
             default:
                 pos -= 1
-                return [.chars(escapedSet(inClass: false))]
+                return .one(.chars(escapedSet(inClass: false)))
             }
         }
 

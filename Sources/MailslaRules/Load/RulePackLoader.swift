@@ -12,31 +12,67 @@ public enum RulePackLoader {
             throw RulePackErrors(errors: [RuleError(file: directory, message: "no rules directory here (use --rules DIR)")])
         }
         let names = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        let texts = names.map { name in
-            Result { try String(contentsOfFile: (directory as NSString).appendingPathComponent(name), encoding: .utf8) }
-        }
-        return try load(files: Array(zip(names, texts)), directory: directory)
+        return try merge(names.concurrentMap { name in
+            let file = path(name, in: directory)
+            let text = Result { try String(contentsOfFile: file, encoding: .utf8) }
+            return FilePart(name: name, file: file, text: text.mapError { RuleError(file: file, message: "\($0)") })
+        }, directory: directory)
     }
 
     /// Reads rule files already in memory (`name` as in the directory, with its
     /// text or the error reading it): the same checks as `load(directory:)`,
     /// for callers that hold the texts (the rule-file fuzz target).
     public static func load(files named: [(name: String, text: Result<String, any Error>)], directory: String) throws -> RulePackSpec {
+        // A reading error becomes the RuleError the file reports (as it would be caught) before the files go to other threads.
+        let texts = named.map { name, text in
+            (name, text.mapError { $0 as? RuleError ?? RuleError(file: path(name, in: directory), message: "\($0)") })
+        }
+        return try merge(texts.concurrentMap { FilePart(name: $0.0, file: path($0.0, in: directory), text: $0.1) }, directory: directory)
+    }
+
+    static func path(_ name: String, in directory: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// The files' parts one after the other, in name order: a later file's kind,
+    /// field, fragment or map of the same name replaces an earlier one's, and
+    /// the errors come file by file.
+    private static func merge(_ parts: [FilePart], directory: String) throws -> RulePackSpec {
         var errors: [RuleError] = []
         var kinds: [String: String] = [:]
         var fields: [String: String] = [:]
         var fragments: [String: String] = [:]
         var maps: [String: ReasonMapSpec] = [:]
         var files: [RuleFileSpec] = []
-        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        for part in parts {
+            for (k, v, _) in part.kinds { kinds[k] = v }
+            for (k, v, _) in part.fields { fields[k] = v }
+            for (k, v, _) in part.fragments { fragments[k] = v }
+            for map in part.maps { maps[map.name] = map }
+            if let ruleFile = part.ruleFile { files.append(ruleFile) }
+            if let error = part.error { errors.append(error) }
+        }
+        if kinds.isEmpty { errors.append(RuleError(file: path("taxonomy.yaml", in: directory), message: "no event kinds: the taxonomy is missing or empty")) }
+        guard errors.isEmpty else { throw RulePackErrors(errors: errors) }
+        return RulePackSpec(directory: directory, files: files, fragments: fragments, maps: maps, kinds: kinds, fields: fields)
+    }
 
-        for (name, content) in named {
-            let file = path(name)
+    /// What one file adds to the pack, read apart from the other files so that
+    /// they can be read on both cores. `error` is where reading stopped; what
+    /// the file gave before it still counts, as when files were read in one loop.
+    private struct FilePart {
+        var kinds: [(String, String, Int)] = []
+        var fields: [(String, String, Int)] = []
+        var fragments: [(String, String, Int)] = []
+        var maps: [ReasonMapSpec] = []
+        var ruleFile: RuleFileSpec?
+        var error: RuleError?
+
+        init(name: String, file: String, text content: Result<String, RuleError>) {
             do {
                 let text = try content.get()
                 let node: Node?
                 do {
-                    node = try Yams.compose(yaml: text, Resolver.basic)
+                    // UTF-8 named, else Yams reads the whole environment for every file to choose.
+                    node = try Yams.compose(yaml: text, Resolver.basic, .default, .utf8)
                 } catch {
                     throw RuleError(file: file, message: "YAML error: \(error)")
                 }
@@ -45,32 +81,27 @@ public enum RulePackLoader {
                 switch name {
                 case "taxonomy.yaml", "taxonomy.yml":
                     let top = try reader.mapping(node, allowed: ["kinds", "fields"], what: "the taxonomy")
-                    for (k, v, _) in try top["kinds"].map({ try reader.stringMap($0, what: "kinds") }) ?? [] { kinds[k] = v }
-                    for (k, v, _) in try top["fields"].map({ try reader.stringMap($0, what: "fields") }) ?? [] { fields[k] = v }
+                    kinds = try top["kinds"].map { try reader.stringMap($0, what: "kinds") } ?? []
+                    fields = try top["fields"].map { try reader.stringMap($0, what: "fields") } ?? []
                 case "fragments.yaml", "fragments.yml":
                     let top = try reader.mapping(node, allowed: ["fragments", "maps"], what: "fragments.yaml")
-                    for (k, v, _) in try top["fragments"].map({ try reader.stringMap($0, what: "fragments") }) ?? [] {
-                        fragments[k] = v
-                    }
+                    fragments = try top["fragments"].map { try reader.stringMap($0, what: "fragments") } ?? []
                     if let mapsNode = top["maps"] {
                         guard let mapping = mapsNode.mapping else { throw reader.fail(mapsNode, "maps must be a mapping") }
                         for (key, value) in mapping {
                             let mapName = try reader.string(key, "a map name")
-                            maps[mapName] = try loadMap(mapName, value, reader)
+                            maps.append(try loadMap(mapName, value, reader))
                         }
                     }
                 default:
-                    files.append(try loadRuleFile(node, reader))
+                    ruleFile = try loadRuleFile(node, reader)
                 }
             } catch let error as RuleError {
-                errors.append(error)
+                self.error = error
             } catch {
-                errors.append(RuleError(file: file, message: "\(error)"))
+                self.error = RuleError(file: file, message: "\(error)")
             }
         }
-        if kinds.isEmpty { errors.append(RuleError(file: path("taxonomy.yaml"), message: "no event kinds: the taxonomy is missing or empty")) }
-        guard errors.isEmpty else { throw RulePackErrors(errors: errors) }
-        return RulePackSpec(directory: directory, files: files, fragments: fragments, maps: maps, kinds: kinds, fields: fields)
     }
 
     static func loadMap(_ name: String, _ node: Node, _ reader: YAMLReader) throws -> ReasonMapSpec {
@@ -84,6 +115,10 @@ public enum RulePackLoader {
         return ReasonMapSpec(name: name, defaultLabel: defaultLabel, entries: entries)
     }
 
+    /// The keys of a rule and of an example, built once rather than for each of the pack's hundreds.
+    private static let ruleKeys: Set<String> = ["id", "event", "pattern", "requires", "transforms", "examples", "non_matches"]
+    private static let exampleKeys: Set<String> = ["line", "fields"]
+
     static func loadRuleFile(_ node: Node, _ reader: YAMLReader) throws -> RuleFileSpec {
         let top = try reader.mapping(node, allowed: ["name", "programs", "fragments", "rules"], what: "a rule file")
         let programs = try reader.sequence(top["programs"], "programs").map { try reader.string($0, "a program glob") }
@@ -92,8 +127,7 @@ public enum RulePackLoader {
         for (k, v, _) in try top["fragments"].map({ try reader.stringMap($0, what: "fragments") }) ?? [] { fragments[k] = v }
         var rules: [RuleSpec] = []
         for ruleNode in try reader.sequence(top["rules"], "rules") {
-            let r = try reader.mapping(ruleNode, allowed: ["id", "event", "pattern", "requires", "transforms", "examples", "non_matches"],
-                                       what: "a rule")
+            let r = try reader.mapping(ruleNode, allowed: ruleKeys, what: "a rule")
             let id = try reader.string(r["id"], "id")
             let event = try reader.string(r["event"], "event", rule: id)
             let pattern = try reader.string(r["pattern"], "pattern", rule: id)
@@ -107,7 +141,7 @@ public enum RulePackLoader {
             }
             var examples: [RuleExample] = []
             for exampleNode in try reader.sequence(r["examples"], "examples", rule: id) {
-                let e = try reader.mapping(exampleNode, allowed: ["line", "fields"], what: "an example", rule: id)
+                let e = try reader.mapping(exampleNode, allowed: exampleKeys, what: "an example", rule: id)
                 let line = SourceLine(text: try reader.string(e["line"], "line", rule: id), line: reader.line(exampleNode))
                 var fields: [String: String] = [:]
                 if let fieldNode = e["fields"] {

@@ -6,14 +6,16 @@
 /// Both are counted per service, never merged silently. Call `read` once per
 /// source, in the order the sources should be taken, then `finish`.
 ///
-/// Cost: one pass over the bytes; a JSON line goes through `JSONSerialization`,
-/// which is fine for probe files (a month of six services at 5-minute
-/// intervals is about 52,000 lines).
+/// Cost: one pass over the bytes; a JSON line is read by `FlatJSONObject`, or by
+/// `JSONSerialization` when it is not a flat object of plain values.
 public struct ProbeReader: Sendable {
     /// How many notices are kept with their line numbers; all are counted.
     public static let noticeLimit = 100
 
-    private var pending: [String: PendingSeries] = [:]
+    /// Each service's series, found through `seriesIndex` (one lookup per line; the series is
+    /// changed in place).
+    private var pending: [PendingSeries] = []
+    private var seriesIndex: [String: Int] = [:]
     private var counts = ProbeCounts()
     private var notices: [ProbeNotice] = []
 
@@ -70,7 +72,8 @@ public struct ProbeReader: Sendable {
     /// The series sorted by time, with all counts.
     public func finish() -> ProbeData {
         var series: [String: ProbeSeries] = [:]
-        for (name, p) in pending {
+        for (name, index) in seriesIndex {
+            let p = pending[index]
             series[name] = ProbeSeries(service: name, tests: p.tests.sorted { $0.time < $1.time },
                                        duplicates: p.duplicates, conflictingDuplicates: p.conflicting,
                                        outOfOrder: p.outOfOrder)
@@ -79,8 +82,15 @@ public struct ProbeReader: Sendable {
     }
 
     private mutating func accept(service: String, test: ProbeTest, source: String, line: Int) {
-        var p = pending.removeValue(forKey: service) ?? PendingSeries()
-        defer { pending[service] = p }
+        let index = seriesIndex[service] ?? {
+            pending.append(PendingSeries())
+            seriesIndex[service] = pending.count - 1
+            return pending.count - 1
+        }()
+        // Moved out and back, not copied: the series' arrays stay uniquely referenced.
+        var p = PendingSeries()
+        swap(&p, &pending[index])
+        defer { swap(&p, &pending[index]) }
         if let firstOK = p.results[test.time] {
             let conflicting = firstOK != test.ok
             p.duplicates += 1
