@@ -83,20 +83,14 @@ struct DetectEngine {
         batch.bytes.withUnsafeBufferPointer { bytes in
             events.captures.withUnsafeBufferPointer { captures in
                 batch.records.withUnsafeBufferPointer { records in
-                    events.events.withUnsafeBufferPointer { list in
-                        for i in list.indices {
-                            let event = list[i]
-                            CapturePrefetch.ahead(of: i, in: list, captures: captures, records: records, bytes: bytes) {
-                                roles[Int($0.kind)] != .none
-                            }
-                            let role = roles[Int(event.kind)]
-                            if role == .none { continue }
-                            let record = records[Int(event.record)]
-                            if record.time != LogRecord.noTime, record.time > now { now = record.time }
-                            let t = record.time == LogRecord.noTime ? now : record.time
-                            guard t != .min else { continue }
-                            handle(role, RawEvent(event: event, captures: captures, bytes: bytes), record: record, at: t)
-                        }
+                    for event in events.events {
+                        let role = roles[Int(event.kind)]
+                        if role == .none { continue }
+                        let record = records[Int(event.record)]
+                        if record.time != LogRecord.noTime, record.time > now { now = record.time }
+                        let t = record.time == LogRecord.noTime ? now : record.time
+                        guard t != .min else { continue }
+                        handle(role, RawEvent(event: event, captures: captures, bytes: bytes), record: record, at: t)
                     }
                 }
             }
