@@ -45,7 +45,7 @@ let package = Package(
         // The pipeline that ties sources and stages together for `replay`.
         .target(
             name: "Mailsla",
-            dependencies: ["MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: ["CLineScan", "MailslaCore", "MailslaInput", "MailslaJournal", "MailslaRules", "MailslaSLA", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // The SLA engine: probe results, incidents, exclusions, availability. Pure Swift, no I/O.
         .target(name: "MailslaSLA", dependencies: ["MailslaCore"]),
