@@ -55,7 +55,7 @@ import Testing
         #expect(outcome(Self.unusual[5]) == "bad_latency")
     }
 
-    /// 30,000 random edits of writers' lines (bytes dropped, doubled, replaced by JSON's
+    /// 10,000 random edits of writers' lines (bytes dropped, doubled, replaced by JSON's
     /// punctuation, digits, escapes or letters): whenever the fast reader reads one, it reads
     /// what JSONSerialization reads.
     @Test func mutatedLinesAgreeWithFoundation() {
@@ -66,7 +66,7 @@ import Testing
         }
         let alphabet = Array(#"{}[]:,"\ -+.eE0123456789tfnrulsax"#.utf8) + [0x09, 0x0A, 0x00, 0xC3, 0xA9, 0x7F]
         var read = 0, checked = 0
-        for round in 0..<30_000 {
+        for round in 0..<10_000 {
             var line = Array(Self.typical[round % Self.typical.count].utf8)
             for _ in 0..<(1 + next(3)) where !line.isEmpty {
                 let at = next(line.count)
@@ -81,8 +81,8 @@ import Testing
             read += 1
             #expect(fast == JSONProbeLine.foundationFields(ArraySlice(line)), "\(String(decoding: line, as: UTF8.self))")
         }
-        #expect(checked == 30_000)
-        #expect(read > 5_000, "the edits must leave many lines the fast reader reads")
+        #expect(checked == 10_000)
+        #expect(read > 1_500, "the edits must leave many lines the fast reader reads")
     }
 
     /// The service name is trimmed as `trimmingCharacters(in: .whitespaces)` trims it.

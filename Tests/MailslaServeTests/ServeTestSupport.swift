@@ -89,7 +89,10 @@ struct HTTPAnswer {
     static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
-        configuration.timeoutIntervalForRequest = 30
+        // Generous: the whole suite runs in parallel on a 2-thread cooperative pool, and CPU-bound
+        // tests can hold it for minutes on a slow machine while the exchange waits its turn (CI saw
+        // 30 s pass that way). What these tests check is the answer, not how fast it came.
+        configuration.timeoutIntervalForRequest = 600
         return URLSession(configuration: configuration)
     }()
 
