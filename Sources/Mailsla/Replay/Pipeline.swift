@@ -24,7 +24,7 @@ public final class Pipeline {
     private let flow: FlowStage?
     private var worker: BatchWorker?
     private var detectWorker: BatchWorker?
-    /// Classify-only runs classify on these threads (`classifyConcurrently`).
+    /// Classify-only shares classification between this thread and workers (`classifyConcurrently`).
     private var lanes: ClassifyLanes?
     private var eventBatch = EventBatch()
     /// What the last `restore` left out because the rule pack changed (Pipeline+Snapshot.swift).
@@ -68,15 +68,15 @@ public final class Pipeline {
         }
     }
 
-    /// Classifies on `count` worker threads for the rest of the run, batches taken in turn
-    /// and their events written in input order (the same output as one thread). Call
-    /// after `configureClassifier` and before the first batch. Only for a classify-only
-    /// pipeline whose classifier neither times rules nor counts unmatched shapes (those
-    /// stay on one thread); otherwise does nothing.
+    /// Classifies on `count` threads for the rest of the run, the caller's and `count - 1`
+    /// workers (`ClassifyLanes`), with the events written in input order (the same output as
+    /// one thread). Call after `configureClassifier` and before the first batch. Only for a
+    /// classify-only pipeline whose classifier neither times rules nor counts unmatched
+    /// shapes (those stay on one thread); otherwise, or with `count` below 2, does nothing.
     public func classifyConcurrently(threads count: Int = 2) {
-        guard let classifier, flow == nil, detectors == nil, lanes == nil, count > 0,
+        guard let classifier, flow == nil, detectors == nil, lanes == nil, count > 1,
               !classifier.timing, classifier.counters.unmatchedShapes == nil else { return }
-        lanes = ClassifyLanes(count: count, rules: classifier.rules, symbols: symbols)
+        lanes = ClassifyLanes(threads: count, rules: classifier.rules, symbols: symbols)
     }
 
     /// Adjusts the classifier before the first batch: timing for `rules bench`,

@@ -41,8 +41,9 @@ public struct ReplayOptions: Sendable {
     /// Threads reading a rotated `--journal-dir` (`JournalFileLanes`): two with `concurrentFlow` on two
     /// cores or more; one otherwise, so `--threads 1` keeps every stage, reading included, on one thread.
     public var journalLanes: Int { concurrentFlow ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1 }
-    /// With `classifyOnly`: threads that classify alternate batches while this one reads and
-    /// parses (same output, in input order); 1 classifies on the reading thread.
+    /// With `classifyOnly`: threads that classify, the reading thread included (it classifies the
+    /// batches no other thread is free to take; same output, in input order); 1 classifies every
+    /// batch on the reading thread.
     public var classifyThreads = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Time every rule match (`rules bench`): a clock read per try.
     public var ruleTiming = false

@@ -46,7 +46,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .customLong("classify-only"), help: "Parse and classify only: no mail flow, no episodes (the rule author's loop).")
     var classifyOnly = false
 
-    @Option(help: "Threads: 2 uses two cores (one thread reads and classifies while two more correlate and detect; with --classify-only, two threads classify alternate batches while the first reads); 1 runs every stage on one. Default: 2 when the machine has two cores.")
+    @Option(help: "Threads: 2 uses two cores (one thread reads and classifies while two more correlate and detect; with --classify-only, the reading thread hands batches to a second and classifies those it cannot take); 1 runs every stage on one. Default: 2 when the machine has two cores.")
     var threads: Int?
 
     @Option(help: "Summary format: text, json, or html (one self-contained page on standard output).")
