@@ -65,15 +65,13 @@ final class LaneHandOff: @unchecked Sendable {
         running = tables.count
         condition.unlock()
         for lane in tables.indices {
-            let thread = Thread { [self] in
+            startThread(named: "mailsla-jlane-\(lane)") { [self] in
                 run(lane: lane)
                 condition.lock()
                 running -= 1
                 condition.broadcast()
                 condition.unlock()
             }
-            thread.name = "mailsla-journal-lane-\(lane)"
-            thread.start()
         }
     }
 

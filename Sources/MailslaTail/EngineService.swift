@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailslaCore
 import MailslaProbe
 import MailslaServe
 import MailslaStore
@@ -42,7 +43,7 @@ public struct EngineService: Service {
             try await withGracefulShutdownHandler {
                 try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, Error>) in
                     let (plan, path, logger, notifier, version, board, tracker) = (plan, storePath, logger, notifier, version, board, tracker)
-                    let thread = Thread {
+                    startThread(named: "mailsla-engine") {
                         do {
                             let store = try StateStore(path: path)
                             let engine = TailEngine(plan: plan, store: store, control: control, logger: logger,
@@ -56,8 +57,6 @@ public struct EngineService: Service {
                             done.resume(throwing: error)
                         }
                     }
-                    thread.name = "mailsla-engine"
-                    thread.start()
                 }
             } onGracefulShutdown: {
                 control.requestStop()

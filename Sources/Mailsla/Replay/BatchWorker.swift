@@ -28,9 +28,7 @@ final class BatchWorker: @unchecked Sendable {
         precondition(depth > 0)
         self.depth = depth
         self.work = work
-        let thread = Thread { [self] in run() }
-        thread.name = name
-        thread.start()
+        startThread(named: name) { [self] in run() }
     }
 
     /// Queues a batch; blocks while `depth` batches wait, so memory stays bounded.

@@ -86,9 +86,7 @@ final class ClassifyLanes: @unchecked Sendable {
         own = Classifier(rules: rules, symbols: symbols)
         inFlightLimit = depth * workers.count
         for (index, worker) in workers.enumerated() {
-            let thread = Thread { worker.run() }
-            thread.name = "mailsla-classify-\(index)"
-            thread.start()
+            startThread(named: "mailsla-class-\(index)") { worker.run() }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MailslaCore
 import Synchronization
 
 extension Array where Element: Sendable {
@@ -14,8 +15,7 @@ extension Array where Element: Sendable {
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             withUnsafeBufferPointer { elements in
                 let work = MapWork(elements: elements, results: buffer.baseAddress!, transform: transform)
-                let helper = Thread { work.run() }
-                helper.start()
+                startThread(named: "mailsla-load") { work.run() }
                 work.run()
                 work.finished.wait()
             }
