@@ -63,7 +63,9 @@ import Testing
     static func agreement() throws -> AgreementTally {
         var tally = AgreementTally("crowdsec")
         for folder in folders {
-            let logName = AgreementCorpus.files(in: "crowdsec-hub/.tests/\(folder)", suffix: ".log").first!
+            guard let logName = try AgreementCorpus.files(in: "crowdsec-hub/.tests/\(folder)", suffix: ".log").first else {
+                throw AgreementCorpus.CorpusMissing(path: AgreementCorpus.url("crowdsec-hub/.tests/\(folder)/*.log").path)
+            }
             let logLines = try AgreementCorpus.lines(logName).filter { !$0.isEmpty }
             for e in try expectations(folder) where e.parser.hasPrefix("crowdsecurity/") {
                 // The result's message is the line's text after the syslog header;

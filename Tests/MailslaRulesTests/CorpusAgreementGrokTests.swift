@@ -138,7 +138,7 @@ import Testing
 
     static func agreement() throws -> AgreementTally {
         var tally = AgreementTally("postfix-grok-patterns")
-        for file in AgreementCorpus.files(in: "postfix-grok-patterns/test", suffix: ".yaml") {
+        for file in try AgreementCorpus.files(in: "postfix-grok-patterns/test", suffix: ".yaml") {
             let c = try parse(file)
             let line = line(c)
             let got = classify(line)

@@ -14,9 +14,6 @@ enum AgreementCorpus {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let root = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
 
-    /// True when ../shared/corpus is present (CI checks it out beside the clone).
-    static var available: Bool { FileManager.default.fileExists(atPath: root.path) }
-
     static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 
     static func text(_ relative: String) throws -> String {
@@ -31,9 +28,22 @@ enum AgreementCorpus {
         try JSONSerialization.jsonObject(with: Data(contentsOf: url(relative)))
     }
 
-    static func files(in relative: String, suffix: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url(relative).path)) ?? []
+    /// The files of a corpus folder ending in `suffix`; throws, naming the folder, when it cannot
+    /// be listed (no ../shared beside the clone): a missing corpus fails its tests, it does not
+    /// crash the run or pass them empty.
+    static func files(in relative: String, suffix: String) throws -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url(relative).path)
+        } catch {
+            throw CorpusMissing(path: url(relative).path)
+        }
         return names.filter { $0.hasSuffix(suffix) }.sorted().map { relative + "/" + $0 }
+    }
+
+    struct CorpusMissing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "the shared corpus folder \(path) cannot be listed (../shared/corpus is expected beside the clone)" }
     }
 }
 
