@@ -173,13 +173,10 @@ final class FlowMessage {
         if let p = hops._baseAddressIfContiguous { line_scan_prefetch(UnsafeRawPointer(p) - 32) }
     }
 
-    /// Asks for the first two hops' fields, their references read from the array without retaining them.
+    /// Asks for the first two hops' fields.
     @inline(__always)
     func prefetchHops() {
-        guard let p = hops._baseAddressIfContiguous else { return }
-        let raw = UnsafeRawPointer(p)
-        for i in 0..<min(hops.count, 2) {
-            let hop = raw.load(fromByteOffset: i * MemoryLayout<Hop>.stride, as: UnsafeRawPointer.self)
+        forFirstHops { hop in
             for line in 0..<4 { line_scan_prefetch(hop + line * 64) }
         }
     }
@@ -187,16 +184,23 @@ final class FlowMessage {
     /// Asks for the first two hops' recipient arrays (the hops themselves were asked for earlier).
     @inline(__always)
     func prefetchRecipients() {
-        guard let p = hops._baseAddressIfContiguous else { return }
-        let raw = UnsafeRawPointer(p)
-        for i in 0..<min(hops.count, 2) {
-            let ref = raw.load(fromByteOffset: i * MemoryLayout<Hop>.stride, as: UnsafeRawPointer.self)
+        forFirstHops { ref in
             Unmanaged<Hop>.fromOpaque(ref)._withUnsafeGuaranteedRef { hop in
                 if let r = hop.recipients._baseAddressIfContiguous {
                     line_scan_prefetch(UnsafeRawPointer(r) - 32)
                     line_scan_prefetch(UnsafeRawPointer(r) + 32)
                 }
             }
+        }
+    }
+
+    /// The first two hops' references, read from the array without retaining them.
+    @inline(__always)
+    private func forFirstHops(_ body: (UnsafeRawPointer) -> Void) {
+        guard let p = hops._baseAddressIfContiguous else { return }
+        let raw = UnsafeRawPointer(p)
+        for i in 0..<min(hops.count, 2) {
+            body(raw.load(fromByteOffset: i * MemoryLayout<Hop>.stride, as: UnsafeRawPointer.self))
         }
     }
 }

@@ -5,16 +5,14 @@ import Glibc
 
 /// Starts `body` on a thread of its own that the kernel knows by `name`, so `top -H`,
 /// `ps -L` and `perf` tell mailsla's threads apart. Foundation's `Thread.name`, set before
-/// `start()`, never reached the kernel here: every worker showed its creator's name
-/// (`oot.default-qos`). The name is written to `/proc/thread-self/comm` (glibc's
+/// `start()`, reached neither the kernel nor `Thread.current.name` here: every worker showed
+/// its creator's name (`oot.default-qos`). The name is written to `/proc/thread-self/comm` (glibc's
 /// `pthread_setname_np` is not visible to Swift), which keeps its first 15 bytes.
 public func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
-    let thread = Thread {
+    Thread {
         nameCurrentThread(name)
         body()
-    }
-    thread.name = name
-    thread.start()
+    }.start()
 }
 
 /// Gives the calling thread `name` in the kernel; a failure (no /proc) changes nothing else.
