@@ -1,3 +1,4 @@
+import CRulePrograms
 import MailslaCore
 
 /// The classifier's working memory, kept in raw storage so the loop over
@@ -16,6 +17,7 @@ final class CandidateTable {
         let rule: Int
         let code: OpaquePointer
         let jit: Bool
+        let program: rule_program_match?
         let kind: UInt16
         let prefilter: LiteralPrefilter
         let captures: UnsafeBufferPointer<CaptureSlot>

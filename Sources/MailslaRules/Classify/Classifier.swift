@@ -52,6 +52,7 @@ public struct Classifier {
         let all = program == .none ? [] : table.ruleIndices(program) { rules.ruleIndices(forProgram: symbols.name(program)) }
         let list = all.filter { lead == nil || rules.firstBytes[$0].contains(lead!) }.map {
             CandidateTable.Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit,
+                                     program: rules.rules[$0].pattern.program,
                                      kind: rules.rules[$0].kind, prefilter: rules.prefilters[$0], captures: rules.captureSlots[$0])
         }
         return table.store(list, at: index)
@@ -156,7 +157,8 @@ public struct Classifier {
             if !prefilter.groups.isEmpty && !prefilter.passes(message, length) { continue }
             table.tries[ruleIndex] &+= 1
             let result = timing ? timedMatch(candidate.pointee, message, length)
-                                : matcher.match(code: candidate.pointee.code, jit: candidate.pointee.jit, message, length)
+                                : matcher.match(code: candidate.pointee.code, jit: candidate.pointee.jit,
+                                                program: candidate.pointee.program, message, length)
             switch result {
             case .noMatch: continue
             case .limit:
@@ -197,7 +199,7 @@ public struct Classifier {
                                      _ length: Int) -> PatternMatcher.Result {
         var t0 = timespec(), t1 = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t0)
-        let result = matcher.match(code: candidate.code, jit: candidate.jit, message, length)
+        let result = matcher.match(code: candidate.code, jit: candidate.jit, program: candidate.program, message, length)
         clock_gettime(CLOCK_MONOTONIC, &t1)
         table.nanoseconds[candidate.rule] &+= UInt64((t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec))
         return result

@@ -1,4 +1,5 @@
 import CPCRE2
+import CRulePrograms
 
 /// A PCRE2 pattern compiled once (JIT where possible), read-only afterwards
 /// and so safe to share between threads. Byte mode: no UTF check on the hot path.
@@ -8,6 +9,10 @@ public final class CompiledPattern: @unchecked Sendable {
     /// Named groups and their numbers.
     public let groups: [(name: String, number: Int)]
     public let captureCount: Int
+    /// The pattern text as compiled (fragments expanded).
+    public let source: String
+    /// The same pattern compiled ahead of time to C, when the shipped pack has it (`RuleProgramSource`).
+    let program: rule_program_match?
 
     public struct Failure: Error {
         public let message: String
@@ -41,6 +46,8 @@ public final class CompiledPattern: @unchecked Sendable {
             }
         }
         self.groups = groups
+        source = pattern
+        program = options == 0 ? RuleProgramTable.program(for: pattern) : nil
     }
 
     deinit { pcre2_code_free_8(code) }
@@ -66,6 +73,8 @@ public final class PatternMatcher {
     let matchData: OpaquePointer
     let context: OpaquePointer
     let jitStack: OpaquePointer?
+    /// Whether compiled programs run before PCRE2 (off: PCRE2 alone, to compare the two).
+    public var usesPrograms = true
     /// The match data's offset vector: fixed for the match data's life, so fetched once.
     let ovector: UnsafeMutablePointer<Int>
     /// What the offset vector holds for a group that took no part in the match.
@@ -92,12 +101,18 @@ public final class PatternMatcher {
 
     @inline(__always)
     public func match(_ pattern: CompiledPattern, _ subject: UnsafePointer<UInt8>, _ length: Int) -> Result {
-        match(code: pattern.code, jit: pattern.jit, subject, length)
+        match(code: pattern.code, jit: pattern.jit, program: pattern.program, subject, length)
     }
 
-    /// Matches with a compiled pattern's raw handle (kept alive by its `CompiledPattern`).
+    /// Matches with a compiled pattern's raw handles (kept alive by its `CompiledPattern`): its
+    /// compiled program first when it has one, PCRE2 when it has none or the program cannot tell.
     @inline(__always)
-    func match(code: OpaquePointer, jit: Bool, _ subject: UnsafePointer<UInt8>, _ length: Int) -> Result {
+    func match(code: OpaquePointer, jit: Bool, program: rule_program_match?, _ subject: UnsafePointer<UInt8>, _ length: Int) -> Result {
+        if let program, usesPrograms {
+            let answer = program(subject, length, ovector)
+            if answer > 0 { return .match }
+            if answer == 0 { return .noMatch }
+        }
         let rc = jit
             ? pcre2_jit_match_8(code, subject, length, 0, 0, matchData, context)
             : pcre2_match_8(code, subject, length, 0, 0, matchData, context)
