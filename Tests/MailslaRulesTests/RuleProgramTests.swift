@@ -33,8 +33,7 @@ import Testing
     @Test func programsAnswerAsPCRE2Does() throws {
         let rules = try RuleSet(directory: ShippedPackTests.directory)
         let fast = PatternMatcher(maxCaptures: rules.maxCaptures)
-        let reference = PatternMatcher(maxCaptures: rules.maxCaptures)
-        reference.usesPrograms = false
+        let reference = PatternMatcher(maxCaptures: rules.maxCaptures, usesPrograms: false)
         let programs = rules.rules.filter { $0.pattern.program != nil }
 
         var messages: [[UInt8]] = []

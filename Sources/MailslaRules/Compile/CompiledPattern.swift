@@ -74,7 +74,8 @@ public final class PatternMatcher {
     let context: OpaquePointer
     let jitStack: OpaquePointer?
     /// Whether compiled programs run before PCRE2 (off: PCRE2 alone, to compare the two).
-    public var usesPrograms = true
+    /// A constant: a variable of a class costs an exclusivity check on every read.
+    public let usesPrograms: Bool
     /// The match data's offset vector: fixed for the match data's life, so fetched once.
     let ovector: UnsafeMutablePointer<Int>
     /// What the offset vector holds for a group that took no part in the match.
@@ -82,7 +83,9 @@ public final class PatternMatcher {
 
     public enum Result { case match, noMatch, limit }
 
-    public init(maxCaptures: Int, matchLimit: UInt32 = 100_000, depthLimit: UInt32 = 1_000, heapLimitKiB: UInt32 = 16_384) {
+    public init(maxCaptures: Int, matchLimit: UInt32 = 100_000, depthLimit: UInt32 = 1_000, heapLimitKiB: UInt32 = 16_384,
+                usesPrograms: Bool = true) {
+        self.usesPrograms = usesPrograms
         matchData = pcre2_match_data_create_8(UInt32(maxCaptures + 1), nil)!
         ovector = pcre2_get_ovector_pointer_8(matchData)!
         context = pcre2_match_context_create_8(nil)!

@@ -32,7 +32,6 @@ public enum RuleProgramSource {
         #define RP_MAX_BACKTRACKS 256
         enum { K_CHOICE, K_GIVEBACK, K_TAKEMORE, K_SLOT, K_REG, K_LOOK };
         struct rp_entry { int32_t kind; int32_t pc; size_t a; size_t b; const uint8_t *t; };
-        #define NONE ((const uint8_t *)0)
         #define PUSH(k, c, x, y, tt) do { \
             if (top == RP_STACK) return -1; \
             st[top].kind = (k); st[top].pc = (c); st[top].a = (x); st[top].b = (y); st[top].t = (tt); top++; \
@@ -54,8 +53,11 @@ public enum RuleProgramSource {
             if (e - p < (min)) goto fail; if ((back) >= 0 && e - p > (min)) PUSH(K_GIVEBACK, back, p + (min), e, 0); p = e; }
         #define RUN_LAZY(t, min, lim, next) { size_t least = p + (min), e = p, lim_ = (lim); \
             while (e < least && e < n && t[s[e]]) e++; if (e < least) goto fail; if (e < lim_) PUSH(K_TAKEMORE, next, e, lim_, t); p = e; }
-        #define SPLIT(tx, ty, x, y) { unsigned c = p < n ? s[p] : 256; if (tx && !tx[c]) goto L##y; \
-            if (!ty || ty[c]) PUSH(K_CHOICE, y, p, 0, 0); goto L##x; }
+        /* A choice: `okx` and `oky` are necessary conditions for each way (the next byte `c` in its
+           table, its leading literal at p, or 1); a way that fails its condition is not tried. */
+        #define SPLIT(okx, oky, x, y) { unsigned c = p < n ? s[p] : 256; (void)c; if (!(okx)) goto L##y; \
+            if (oky) PUSH(K_CHOICE, y, p, 0, 0); goto L##x; }
+        #define AT(text, len) (n - p >= (len) && !memcmp(s + p, text, len))
         #define JUMP(x) goto L##x;
         #define ATOMIC_START(r) { PUSH(K_REG, r, reg[r], 0, 0); reg[r] = top; }
         #define ATOMIC_END(r) { size_t k = reg[r], w = k; \
@@ -169,9 +171,13 @@ public enum RuleProgramSource {
                                           : "RUN_T(\(table(x)), \(y), \(limit), \(back))"
         case .runLazy: return "RUN_LAZY(\(table(x)), \(y), \(limit), \(pc + 1))"
         case .split:
-            let first = instruction.z >= 0 ? table(z) : "NONE"
-            let second = instruction.stops >= 0 ? table(Int(instruction.stops)) : "NONE"
-            return "SPLIT(\(first), \(second), \(x), \(y))"
+            // A way that starts with a literal of two bytes or more is tested on all of it: options
+            // such as " orig_to=<" and " relay=" share their first byte.
+            func condition(_ way: Int, _ tableOffset: Int32) -> String {
+                if let literal = leadingLiteral(program, from: way) { return "AT(\(cString(literal)), \(literal.count))" }
+                return tableOffset >= 0 ? "\(table(Int(tableOffset)))[c]" : "1"
+            }
+            return "SPLIT(\(condition(x, instruction.z)), \(condition(y, instruction.stops)), \(x), \(y))"
         case .jump: return "JUMP(\(x))"
         case .save: return "SAVE(\(x))"
         case .atomicStart: return "ATOMIC_START(\(x))"
@@ -182,6 +188,23 @@ public enum RuleProgramSource {
         case .end: return "END"
         case .succeed: return "SUCCEED"
         }
+    }
+
+    /// The literal (two bytes or more) every match from `pc` starts with, past steps that consume nothing.
+    private static func leadingLiteral(_ program: RuleProgram, from pc: Int) -> ArraySlice<UInt8>? {
+        var pc = pc
+        for _ in 0..<program.instructions.count {
+            let instruction = program.instructions[pc]
+            switch instruction.operation {
+            case .literal:
+                guard instruction.y >= 2 else { return nil }
+                return program.literals[Int(instruction.x)..<Int(instruction.x + instruction.y)]
+            case .jump: pc = Int(instruction.x)
+            case .save, .atomicStart, .atomicEnd: pc += 1
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// A C string literal of `bytes`: printable ASCII as is (but `"`, `\` and `?`, escaped), the rest in octal.
