@@ -28,7 +28,7 @@ public struct RuleCostReport: Sendable, Codable {
     public var seconds: Double?
     public var timedSeconds: Double
     public var linesPerSecond: Double
-    /// Time inside PCRE2 in the timed run.
+    /// Time matching (compiled programs and PCRE2) in the timed run.
     public var matchSeconds: Double
     /// Costliest first.
     public var rules: [Rule]
@@ -76,7 +76,7 @@ public struct RuleCostReport: Sendable, Codable {
             } else {
                 out += String(format: " in %.3f s with timing on (%.0f lines/s)", timedSeconds, linesPerSecond)
             }
-            out += String(format: "; %.3f s inside PCRE2\n\n", matchSeconds)
+            out += String(format: "; %.3f s matching\n\n", matchSeconds)
             let shown = rules.filter { $0.tries > 0 }.prefix(top ?? Int.max)
             out += "     time ms   share      tries       hits  limit   ns/try  rule\n"
             for r in shown {

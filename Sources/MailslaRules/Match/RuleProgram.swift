@@ -113,12 +113,17 @@ private struct ProgramEmitter {
         return true
     }
 
-    private mutating func append(_ instruction: Instruction) {
+    /// Appends a step, carrying the last pending save; returns where it went (pending saves
+    /// beyond one go first, as steps of their own).
+    @discardableResult
+    private mutating func append(_ instruction: Instruction) -> Int {
         var instruction = instruction
         flushSaves(keepingOne: true)
         if let save = pendingSaves.popLast() { instruction.save = save }
         instructions.append(instruction)
+        return instructions.count - 1
     }
+
 
     /// Emits pending saves as steps of their own (all, or all but the last).
     private mutating func flushSaves(keepingOne: Bool) {
@@ -171,11 +176,10 @@ private struct ProgramEmitter {
                 if i == branches.count - 1 {
                     guard emit(branch) else { return false }
                 } else {
-                    let split = instructions.count
-                    append(.init(operation: .split, x: Int32(split + 1)))
+                    let split = append(.init(operation: .split))
+                    instructions[split].x = Int32(split + 1)
                     guard emit(branch) else { return false }
-                    exits.append(instructions.count)
-                    append(.init(operation: .jump))
+                    exits.append(append(.init(operation: .jump)))
                     instructions[split].y = target()
                 }
             }
@@ -188,8 +192,7 @@ private struct ProgramEmitter {
         case .atomic(let inner):
             return emitAtomic(inner)
         case .lookahead(let inner, let negative):
-            let head = instructions.count
-            append(.init(operation: .lookahead, y: negative ? 1 : 0))
+            let head = append(.init(operation: .lookahead, y: negative ? 1 : 0))
             guard emit(inner) else { return false }
             append(.init(operation: .lookaheadEnd))
             instructions[head].z = target()
@@ -243,8 +246,7 @@ private struct ProgramEmitter {
             // Each optional copy exits to the same place.
             var splits: [Int] = []
             for _ in min..<max {
-                splits.append(instructions.count)
-                append(.init(operation: .split))
+                splits.append(append(.init(operation: .split)))
                 guard emit(inner) else { return false }
             }
             let end = target()
@@ -256,8 +258,7 @@ private struct ProgramEmitter {
         } else {
             // The loop jumps back to its head: a save pending before the loop must not run per iteration.
             flushSaves(keepingOne: false)
-            let head = instructions.count
-            append(.init(operation: .split))
+            let head = append(.init(operation: .split))
             guard emit(inner) else { return false }
             append(.init(operation: .jump, x: Int32(head)))
             let body = Int32(head + 1)
