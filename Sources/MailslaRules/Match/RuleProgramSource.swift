@@ -183,7 +183,7 @@ public enum RuleProgramSource {
             // A way that starts with a literal of two bytes or more is tested on all of it: options
             // such as " orig_to=<" and " relay=" share their first byte.
             func condition(_ way: Int, _ tableOffset: Int32) -> String {
-                if let literal = leadingLiteral(program, from: way) { return "AT(\(cString(literal)), \(literal.count))" }
+                if let necessary = precondition(program, from: way, depth: 3, table: table) { return necessary }
                 return tableOffset >= 0 ? "\(table(Int(tableOffset)))[c]" : "1"
             }
             return "SPLIT(\(condition(x, instruction.z)), \(condition(y, instruction.stops)), \(x), \(y))"
@@ -199,18 +199,30 @@ public enum RuleProgramSource {
         }
     }
 
-    /// The literal (two bytes or more) every match from `pc` starts with, past steps that consume nothing.
-    private static func leadingLiteral(_ program: RuleProgram, from pc: Int) -> ArraySlice<UInt8>? {
+    /// A C condition every match from `pc` meets at the current position (the next byte is `c`):
+    /// its leading literal is there, its first byte is in its class, or it is at the end; for a
+    /// choice, either way's condition (down to `depth` choices). Nil when there is none to test.
+    /// Options in a row (" helo=", " ehlo=", …, " commands=", then the end) are thus each
+    /// skipped without a push when the line does not have them.
+    private static func precondition(_ program: RuleProgram, from pc: Int, depth: Int, table: (Int) -> String) -> String? {
         var pc = pc
         for _ in 0..<program.instructions.count {
             let instruction = program.instructions[pc]
+            let x = Int(instruction.x), y = Int(instruction.y)
             switch instruction.operation {
             case .literal:
-                guard instruction.y >= 2 else { return nil }
-                return program.literals[Int(instruction.x)..<Int(instruction.x + instruction.y)]
-            case .jump: pc = Int(instruction.x)
+                let literal = program.literals[x..<x + y]
+                return y == 1 ? "(c == \(literal.first!))" : "AT(\(cString(literal)), \(y))"
+            case .byte: return "\(table(x))[c]"
+            case .run, .runPossessive, .runLazy: return y >= 1 ? "\(table(x))[c]" : nil
+            case .end: return "(p == n || (p + 1 == n && c == 10))"
+            case .split:
+                guard depth > 0, let first = precondition(program, from: x, depth: depth - 1, table: table),
+                      let second = precondition(program, from: y, depth: depth - 1, table: table) else { return nil }
+                return "(\(first) || \(second))"
+            case .jump: pc = x
             case .save, .atomicStart, .atomicEnd: pc += 1
-            default: return nil
+            case .lookahead, .lookaheadEnd, .start, .succeed: return nil
             }
         }
         return nil
