@@ -39,7 +39,7 @@ static inline uint32_t line_scan_match16(const uint8_t *p, uint8_t a, uint8_t b,
 
 /// The index of the first byte of `p[0..<count]` that is one of `stops[0..<8]` (unused entries repeat
 /// `stops[0]`), or `count`: a run of a byte class that excludes at most eight bytes, such as `[^<>"\r\n]`,
-/// sixteen bytes per step (`ByteMachine`).
+/// sixteen bytes per step (the compiled rule programs, `RuleProgramSource`).
 static inline size_t line_scan_until(const uint8_t *p, size_t count, const uint8_t *stops) {
     size_t i = 0;
 #if defined(__SSE2__)

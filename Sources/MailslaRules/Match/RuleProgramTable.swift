@@ -16,7 +16,4 @@ enum RuleProgramTable {
     }()
 
     static func program(for pattern: String) -> rule_program_match? { programs[pattern] }
-
-    /// How many programs the binary carries.
-    static var count: Int { programs.count }
 }
