@@ -55,6 +55,29 @@ struct PatternSyntax {
 }
 
 extension PatternSyntax {
+    /// The quantifier `{n}`, `{n,}` or `{n,m}` at `pos` of `bytes`: its bounds and length in bytes;
+    /// nil when the brace there is not one (PCRE2 then reads it as a literal). Shared by this
+    /// parser and `ProgramSyntax`. Counts stop growing at six digits (PCRE2's limit is 65535).
+    static func braces(in bytes: [UInt8], at pos: Int) -> (min: Int, max: Int?, length: Int)? {
+        var i = pos + 1
+        func number() -> Int? {
+            var value: Int?
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, (value ?? 0) < 100_000 {
+                value = (value ?? 0) * 10 + Int(bytes[i] - 0x30)
+                i += 1
+            }
+            return value
+        }
+        guard let min = number() else { return nil }
+        var max: Int? = min
+        if i < bytes.count, bytes[i] == UInt8(ascii: ",") {
+            i += 1
+            max = number()
+        }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        return (min, max, i + 1 - pos)
+    }
+
     /// A recursive-descent reader over the pattern bytes.
     struct Parser {
         let bytes: [UInt8]
@@ -143,7 +166,7 @@ extension PatternSyntax {
             case UInt8(ascii: "+"): (item.min, item.max) = (1, nil); pos += 1
             case UInt8(ascii: "?"): (item.min, item.max) = (0, 1); pos += 1
             case UInt8(ascii: "{"):
-                guard let (min, max, length) = braces() else { return }
+                guard let (min, max, length) = PatternSyntax.braces(in: bytes, at: pos) else { return }
                 (item.min, item.max) = (min, max)
                 pos += length
             default: return
@@ -156,27 +179,6 @@ extension PatternSyntax {
                 pos += 1
             }
             item.range = item.range.lowerBound..<pos
-        }
-
-        /// `{n}`, `{n,}`, `{n,m}` at `pos`: bounds and length; nil when the brace is a literal.
-        func braces() -> (Int, Int?, Int)? {
-            var i = pos + 1
-            func number() -> Int? {
-                var value: Int?
-                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                    value = (value ?? 0) * 10 + Int(bytes[i] - 0x30)
-                    i += 1
-                }
-                return value
-            }
-            guard let min = number() else { return nil }
-            var max: Int? = min
-            if i < bytes.count, bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                max = number()
-            }
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
-            return (min, max, i + 1 - pos)
         }
 
         /// One atom; several for `\Q…\E`; none for comments and option settings.

@@ -105,25 +105,10 @@ indirect enum ProgramSyntax {
             return .some((min, max, mode))
         }
 
-        /// `{n}`, `{n,}` or `{n,m}`; nil for any other brace.
+        /// `{n}`, `{n,}` or `{n,m}`, advancing past it; nil for any other brace.
         mutating func braces() -> (min: Int, max: Int?)? {
-            var i = pos + 1
-            func number() -> Int? {
-                var value: Int?
-                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, (value ?? 0) < 100_000 {
-                    value = (value ?? 0) * 10 + Int(bytes[i] - 0x30)
-                    i += 1
-                }
-                return value
-            }
-            guard let min = number() else { return nil }
-            var max: Int? = min
-            if i < bytes.count, bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                max = number()
-            }
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
-            pos = i + 1
+            guard let (min, max, length) = PatternSyntax.braces(in: bytes, at: pos) else { return nil }
+            pos += length
             return (min, max)
         }
 
