@@ -24,6 +24,31 @@ import Testing
         #expect(broken.stderr.contains("unknown event kind 'smtp.nonsense'"))
     }
 
+    /// `rules programs` writes what the build compiles: for the shipped pack, the checked-in file
+    /// byte for byte; for a pack of one's own, its own patterns, and none outside the subset.
+    @Test func rulesProgramsWritesTheCheckedInFileForTheShippedPack() throws {
+        let shipped = try BinaryRunner.run(["rules", "programs", "--rules", BinaryRunner.packageRoot.appendingPathComponent("rules").path,
+                                            "--output", "-"])
+        #expect(shipped.status == 0, "\(shipped.stderr)")
+        let checkedIn = try String(contentsOf: BinaryRunner.packageRoot.appendingPathComponent("Sources/CRulePrograms/RulePrograms.c"),
+                                   encoding: .utf8)
+        #expect(shipped.stdout == checkedIn)
+
+        let dir = BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["taxonomy.yaml", "fragments.yaml", "postfix-qmgr.yaml"] {
+            try FileManager.default.copyItem(at: BinaryRunner.packageRoot.appendingPathComponent("rules/\(name)"),
+                                             to: dir.appendingPathComponent(name))
+        }
+        let output = dir.appendingPathComponent("programs.c")
+        let own = try BinaryRunner.run(["rules", "programs", "--rules", dir.path, "--output", output.path])
+        #expect(own.status == 0, "\(own.stderr)")
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(text.contains("nrcpt="))           // qmgr's queued line is there
+        #expect(!text.contains("message-id="))     // cleanup's is not: its file was left out
+        #expect(text.contains("rule_program_count = "))
+    }
+
     @Test func rulesExplainSaysWhichRuleMatchedAndWhatItCaptured() throws {
         let line = "Mar 14 00:00:31 mx1 postfix/smtpd[297535]: connect from host1.example.net[192.0.2.1]"
         let result = try BinaryRunner.run(["rules", "explain", "--json", line, "Mar 14 00:00:31 mx1 postfix/smtpd[1]: hello"])

@@ -91,7 +91,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailsla-programs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try RuleProgramSource.generate(patterns: patterns, header: "").write(to: dir.appendingPathComponent("programs.c"), atomically: true, encoding: .utf8)
+        try RuleProgramSource.generate(patterns: patterns).write(to: dir.appendingPathComponent("programs.c"), atomically: true, encoding: .utf8)
         try Self.driver.write(to: dir.appendingPathComponent("driver.c"), atomically: true, encoding: .utf8)
         var input = Data()
         for subject in subjects {
@@ -104,8 +104,7 @@ import Testing
                                  "-I", sources.appendingPathComponent("CLineScan/include").path,
                                  dir.appendingPathComponent("programs.c").path, dir.appendingPathComponent("driver.c").path,
                                  "-o", dir.appendingPathComponent("driver").path])
-        let groups = try patterns.map { String(try CompiledPattern($0).captureCount) }
-        let output = try run(dir.appendingPathComponent("driver").path, [dir.appendingPathComponent("subjects").path] + groups)
+        let output = try run(dir.appendingPathComponent("driver").path, [dir.appendingPathComponent("subjects").path])
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         return patterns.indices.map { p in Array(lines[(p * subjects.count)..<((p + 1) * subjects.count)]) }
     }
@@ -126,8 +125,8 @@ import Testing
 
     struct CompileFailure: Error { let command: String }
 
-    /// Reads "LENGTH\nBYTES" records and prints each program's answer on each subject; the
-    /// arguments after the file are each program's number of capture groups.
+    /// Reads "LENGTH\nBYTES" records and prints each program's answer on each subject, with as
+    /// many offsets as the program says it writes.
     static let driver = #"""
     #include <stdio.h>
     #include <stdlib.h>
@@ -142,13 +141,12 @@ import Testing
         }
         size_t slots[64];
         for (size_t p = 0; p < rule_program_count; p++) {
-            int groups = atoi(argv[2 + p]);
             for (size_t s = 0; s < count; s++) {
                 int32_t answer = rule_program_list[p].match(subjects[s], lengths[s], slots);
                 if (answer < 0) { printf("U\n"); continue; }
                 if (answer == 0) { printf("0\n"); continue; }
                 printf("1");
-                for (int g = 0; g < 2 * (groups + 1); g++) printf(" %ld", (long)slots[g]);
+                for (size_t g = 0; g < rule_program_list[p].slots; g++) printf(" %ld", (long)slots[g]);
                 printf("\n");
             }
         }

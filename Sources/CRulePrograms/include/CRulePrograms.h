@@ -9,11 +9,13 @@
 /// there is none, -1 when it cannot tell cheaply (the caller then asks PCRE2).
 typedef int32_t (*rule_program_match)(const uint8_t *s, size_t n, size_t *slots);
 
-/// The pattern text a program was built from (the rule's pattern with its fragments expanded).
+/// The pattern text a program was built from (the rule's pattern with its fragments expanded), and
+/// how many offsets it writes (two per capture group, group 0 included): the caller's room.
 struct rule_program {
     const char *pattern;
     size_t length;
     rule_program_match match;
+    size_t slots;
 };
 
 /// `rule_program_count` entries.

@@ -86,7 +86,8 @@ public final class PatternMatcher {
     public init(maxCaptures: Int, matchLimit: UInt32 = 100_000, depthLimit: UInt32 = 1_000, heapLimitKiB: UInt32 = 16_384,
                 usesPrograms: Bool = true) {
         self.usesPrograms = usesPrograms
-        matchData = pcre2_match_data_create_8(UInt32(maxCaptures + 1), nil)!
+        // Room for the widest compiled program too: a program writes all its offsets, where PCRE2 would stop at the end.
+        matchData = pcre2_match_data_create_8(UInt32(max(maxCaptures + 1, RuleProgramTable.maxSlots / 2)), nil)!
         ovector = pcre2_get_ovector_pointer_8(matchData)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, matchLimit)

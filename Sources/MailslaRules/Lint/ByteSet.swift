@@ -16,6 +16,20 @@ struct ByteSet: Equatable, Sendable {
 
     init() {}
 
+    /// The set of the shorthand class `\d \D \w \W \s \S` whose letter is `letter` (byte mode,
+    /// PCRE2's C-locale tables), or nil for any other letter.
+    static func shorthand(_ letter: UInt8) -> ByteSet? {
+        switch letter {
+        case UInt8(ascii: "d"): return .digit
+        case UInt8(ascii: "D"): return ByteSet.digit.inverted
+        case UInt8(ascii: "w"): return .word
+        case UInt8(ascii: "W"): return ByteSet.word.inverted
+        case UInt8(ascii: "s"): return .space
+        case UInt8(ascii: "S"): return ByteSet.space.inverted
+        default: return nil
+        }
+    }
+
     init(ranges: [ClosedRange<UInt8>]) {
         for r in ranges { insert(r) }
     }

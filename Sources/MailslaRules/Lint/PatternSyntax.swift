@@ -342,13 +342,8 @@ extension PatternSyntax {
         mutating func escapedSet(inClass: Bool) -> ByteSet {
             let c = bytes[pos]
             pos += 1
+            if let set = ByteSet.shorthand(c) { return set }
             switch c {
-            case UInt8(ascii: "d"): return .digit
-            case UInt8(ascii: "D"): return ByteSet.digit.inverted
-            case UInt8(ascii: "w"): return .word
-            case UInt8(ascii: "W"): return ByteSet.word.inverted
-            case UInt8(ascii: "s"): return .space
-            case UInt8(ascii: "S"): return ByteSet.space.inverted
             case UInt8(ascii: "h"): return .horizontalSpace
             case UInt8(ascii: "H"): return ByteSet.horizontalSpace.inverted
             case UInt8(ascii: "v"): return .verticalSpace

@@ -128,7 +128,7 @@ indirect enum ProgramSyntax {
                 return .end
             case UInt8(ascii: "\\"):
                 pos += 1
-                return escape(inClass: false).map(ProgramSyntax.bytes)
+                return escape().map(ProgramSyntax.bytes)
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
                 return nil
             default:
@@ -184,16 +184,11 @@ indirect enum ProgramSyntax {
         }
 
         /// The set of an escape after its backslash; nil for escapes outside the subset.
-        mutating func escape(inClass: Bool) -> ByteSet? {
+        mutating func escape() -> ByteSet? {
             guard let c = peek() else { return nil }
             pos += 1
+            if let set = ByteSet.shorthand(c) { return set }
             switch c {
-            case UInt8(ascii: "d"): return .digit
-            case UInt8(ascii: "D"): return ByteSet.digit.inverted
-            case UInt8(ascii: "w"): return .word
-            case UInt8(ascii: "W"): return ByteSet.word.inverted
-            case UInt8(ascii: "s"): return .space
-            case UInt8(ascii: "S"): return ByteSet.space.inverted
             case UInt8(ascii: "n"): return ByteSet(byte: 0x0A)
             case UInt8(ascii: "r"): return ByteSet(byte: 0x0D)
             case UInt8(ascii: "t"): return ByteSet(byte: 0x09)
@@ -241,7 +236,7 @@ indirect enum ProgramSyntax {
             guard let c = peek() else { return nil }
             if c == UInt8(ascii: "\\") {
                 pos += 1
-                return escape(inClass: true)
+                return escape()
             }
             guard c >= 0x20, c < 0x7F else { return nil }
             pos += 1
