@@ -253,6 +253,10 @@ public final class JournalReader {
         var syslogPid: Int32 = -1
         var data: UnsafeRawPointer?
         var length = 0
+        // Moving to an entry does not restart the enumeration in systemd 252; restart_data does.
+        // Every call costs libsystemd an atomic pid check and a fresh look at the entry object,
+        // so the loop stops once the fields that win are all found: later ones could only be
+        // repeats or fallbacks (_COMM, SYSLOG_PID) that would not be used.
         calls.restart_data!(j)
         while calls.enumerate_available_data!(j, &data, &length) > 0 {
             guard let data, length > 2 else { continue }
@@ -271,6 +275,7 @@ public final class JournalReader {
             default:
                 break
             }
+            if message != nil && identifier != nil && pid >= 0 && host != nil { break }
         }
         guard var message else {
             tally.withoutMessage += 1
