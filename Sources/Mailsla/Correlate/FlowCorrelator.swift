@@ -91,17 +91,21 @@ public final class FlowCorrelator {
                             let view = EventView(event: event, captures: captures, bytes: bytes, rules: rules, matcher: matcher,
                                                  strings: strings)
                             handle(kind, view, record: record)
+                            // A sweep visits every open message: every 4,096 events, or every eighth of the
+                            // open messages when there are more (a flood of queue ids that never finish), so
+                            // an event pays at most ~8 visits. Counted in events, not batches: what is
+                            // written out, in which order, and the queue sizes the hours record are then
+                            // the same whatever the read block size, the input (file, gzip, journal) or
+                            // the timing of a live source.
                             eventsSinceSweep += 1
+                            if eventsSinceSweep >= max(4096, openMessages / 8) {
+                                eventsSinceSweep = 0
+                                sweep(final: false)
+                            }
                         }
                     }
                 }
             }
-        }
-        // A sweep visits every open message: every 4,096 events, or every eighth of the open messages
-        // when there are more (a flood of queue ids that never finish), so an event pays at most ~8 visits.
-        if eventsSinceSweep >= max(4096, openMessages / 8) {
-            eventsSinceSweep = 0
-            sweep(final: false)
         }
     }
 

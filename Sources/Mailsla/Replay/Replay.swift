@@ -99,7 +99,7 @@ public struct Replay {
     }
 
     private func replayText(_ text: TextInput, pipeline: Pipeline, years: inout YearTracker) throws {
-        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        var framer = LineFramer(maxLineLength: options.maxLineLength, blockSize: options.readBlockSize)
         var parser = SyslogParser(symbols: pipeline.symbols,
                                   options: ParseOptions(timeZone: options.timeZone, program: options.program),
                                   years: years)

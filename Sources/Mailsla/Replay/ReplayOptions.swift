@@ -1,4 +1,5 @@
 import Foundation
+import MailslaCore
 import MailslaRules
 import MailslaSLA
 
@@ -16,6 +17,9 @@ public struct ReplayOptions: Sendable {
     /// Lines are this program's own log (no syslog host or tag).
     public var program: String?
     public var maxLineLength = 65536
+    /// Bytes per read of a text input, so lines per batch. Changes no output (the flow sweeps by
+    /// event count); the default is what measured fastest (docs/performance.md, session 11).
+    public var readBlockSize = LineFramer.defaultBlockSize
     /// Where to write one JSON object per record: a path, or `-` for standard output.
     public var eventsPath: String?
     /// Where to write one JSON object per message (`--messages`): a path, or `-`.

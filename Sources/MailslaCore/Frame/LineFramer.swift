@@ -26,7 +26,10 @@ public struct LineFramer {
     /// Where `takeLines` writes the block's newline offsets: room for one per byte, touched only as far as used.
     private var newlineEnds: [Int32]
 
-    public init(maxLineLength: Int = 65536, blockSize: Int = 1 << 20) {
+    /// Bytes per read unless told otherwise.
+    public static let defaultBlockSize = 1 << 20
+
+    public init(maxLineLength: Int = 65536, blockSize: Int = defaultBlockSize) {
         precondition(maxLineLength > 0 && blockSize > 0)
         self.maxLineLength = maxLineLength
         self.blockSize = blockSize
