@@ -12,7 +12,7 @@ import MailslaCore
 /// That holds only because each lane past the first calls its own private copy of libsystemd
 /// (`JournalLibrary`): through one shared copy, two lanes took twice the CPU of one reader.
 /// The caller takes the files' batches in file order and gets them re-cut to `limit` records,
-/// exactly where one reader ends its batches (the flow's samples depend on batch boundaries).
+/// exactly where one reader ends its batches, so the two can be compared batch for batch.
 ///
 /// Names: `SymbolTable` interns on one thread only, so each lane interns into a table of its
 /// own and the calling thread maps a lane's symbols into the shared table the first time it

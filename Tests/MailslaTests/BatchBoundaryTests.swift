@@ -32,7 +32,9 @@ struct BatchBoundaryTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("mail.log").path
-        _ = try CorpusWriter(options: CorpusOptions(seed: 11, lines: 80_000, days: 2)).write(to: .file(log))
+        var corpus = CorpusOptions(seed: 11, lines: 80_000, days: 2)
+        corpus.scenarios = ScenarioOptions(attacks: [AttackSpec(kind: .connFlood), AttackSpec(kind: .authFast), AttackSpec(kind: .mailbomb)])
+        _ = try CorpusWriter(options: corpus).write(to: .file(log))
 
         let large = try Self.replay(log, blockSize: 1 << 20, directory: directory)
         for blockSize in [4096, 100_000] {
@@ -41,11 +43,12 @@ struct BatchBoundaryTests {
             #expect(other.messages == large.messages, "blocks of \(blockSize) bytes")
         }
         // Not vacuous: the hours record a deferred queue that is not always empty (the figure that
-        // moved with the batches), and many messages were written.
+        // moved with the batches), many messages were written, and the attacks were found.
         let report = try #require(try JSONSerialization.jsonObject(with: Data(large.report.utf8)) as? [String: Any])
         let queues = Self.values(of: "deferred_queue", in: report)
         #expect(queues.count > 24 && queues.contains { $0 > 0 }, "\(queues)")
         #expect(large.messages.split(separator: UInt8(ascii: "\n")).count > 2000)
+        #expect((report["episodes"] as? [Any] ?? []).count >= 3, "the injected attacks were found")
     }
 
     /// Every integer under `key` anywhere in `json`.
