@@ -18,7 +18,7 @@ public struct ReplayOptions: Sendable {
     public var program: String?
     public var maxLineLength = 65536
     /// Bytes per read of a text input, so lines per batch. Changes no output (the flow sweeps by
-    /// event count); the default is what measured fastest (docs/performance.md, session 11).
+    /// event count), only speed: 1 MiB suits the two-thread replays best (docs/performance.md, session 11).
     public var readBlockSize = LineFramer.defaultBlockSize
     /// Where to write one JSON object per record: a path, or `-` for standard output.
     public var eventsPath: String?
