@@ -12,18 +12,10 @@ import Testing
 struct BatchBoundaryTests {
     /// Replays `log` reading `blockSize` bytes at a time; the report as JSON and the messages file.
     static func replay(_ log: String, blockSize: Int, directory: URL) throws -> (report: String, messages: Data) {
-        var options = ReplayOptions()
-        options.paths = [log]
-        options.year = 2026
-        options.rules = shippedRules
-        options.concurrentFlow = false
-        options.readBlockSize = blockSize
-        let messages = directory.appendingPathComponent("messages-\(blockSize).jsonl").path
-        options.messagesPath = messages
-        var result = try Replay(options: options).run()
-        result.elapsedSeconds = 1
-        return (ReplayReport(result: result, timeZoneName: "UTC").json().rendered(),
-                try Data(contentsOf: URL(fileURLWithPath: messages)))
+        try replayReportAndMessages(log, directory: directory, messagesName: "messages-\(blockSize).jsonl") {
+            $0.concurrentFlow = false
+            $0.readBlockSize = blockSize
+        }
     }
 
     @Test("the read block size changes no figure, no message record and not their order")

@@ -51,6 +51,24 @@ func runPipeline(_ lines: [String], year: Int = 2026, settings: FlowSettings = F
     return (collector.records, pipeline)
 }
 
+/// Replays `log` (year 2026, the shipped pack) with the options `configure` sets, writing the
+/// messages to `messagesName` in `directory`; returns the report as JSON (its elapsed time fixed,
+/// so two runs compare byte for byte) and the messages file.
+func replayReportAndMessages(_ log: String, directory: URL, messagesName: String,
+                             _ configure: (inout ReplayOptions) -> Void) throws -> (report: String, messages: Data) {
+    var options = ReplayOptions()
+    options.paths = [log]
+    options.year = 2026
+    options.rules = shippedRules
+    configure(&options)
+    let messages = directory.appendingPathComponent(messagesName).path
+    options.messagesPath = messages
+    var result = try Replay(options: options).run()
+    result.elapsedSeconds = 1
+    return (ReplayReport(result: result, timeZoneName: "UTC").json().rendered(),
+            try Data(contentsOf: URL(fileURLWithPath: messages)))
+}
+
 /// The package's root, for fixtures in ../shared.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

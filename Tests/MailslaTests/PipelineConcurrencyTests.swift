@@ -12,18 +12,10 @@ import Testing
 struct PipelineConcurrencyTests {
     /// Replays one generated corpus with attacks and probes; returns the report as JSON and the messages file.
     static func replay(_ log: String, probes: String, concurrent: Bool, directory: URL) throws -> (report: String, messages: Data) {
-        var options = ReplayOptions()
-        options.paths = [log]
-        options.year = 2026
-        options.rules = shippedRules
-        options.probePaths = [probes]
-        options.concurrentFlow = concurrent
-        let messages = directory.appendingPathComponent(concurrent ? "messages-2.jsonl" : "messages-1.jsonl").path
-        options.messagesPath = messages
-        var result = try Replay(options: options).run()
-        result.elapsedSeconds = 1
-        return (ReplayReport(result: result, timeZoneName: "UTC").json().rendered(),
-                try Data(contentsOf: URL(fileURLWithPath: messages)))
+        try replayReportAndMessages(log, directory: directory, messagesName: concurrent ? "messages-2.jsonl" : "messages-1.jsonl") {
+            $0.probePaths = [probes]
+            $0.concurrentFlow = concurrent
+        }
     }
 
     @Test("a second thread for the flow half changes no figure, record or episode")
