@@ -83,6 +83,28 @@ import Testing
         #expect(rules.prefilters.filter { !$0.groups.isEmpty }.count > rules.rules.count / 2)
     }
 
+    /// A rule on a compiled program is tested first for its `requires:` literals alone: the derived
+    /// ones are left to the program, which rejects a line without them as early. A rule on PCRE2
+    /// keeps every literal test (`PrefilterTests` checks that side).
+    @Test func aRuleOnAProgramIsTestedOnlyForItsRequiredLiterals() throws {
+        let rules = try RuleSet(directory: ShippedPackTests.directory)
+        let onPrograms = rules.rules.indices.filter { rules.rules[$0].pattern.program != nil }
+        #expect(onPrograms.count > rules.rules.count / 2)
+        #expect(onPrograms.allSatisfy { rules.requiredPrefilters[$0].groups.count == (rules.rules[$0].spec.requires.isEmpty ? 0 : 1) })
+        let removed = try #require(rules.rules.firstIndex { $0.id == "postfix.qmgr.removed" })
+        #expect(rules.rules[removed].pattern.program != nil)
+        #expect(!rules.prefilters[removed].groups.isEmpty) // ": removed" is derived from its pattern
+        let symbols = SymbolTable()
+        var classifier = Classifier(rules: rules, symbols: symbols)
+        var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(2026)))
+        let miss = RuleVerifier(rules: rules).explain("Mar 14 00:08:36 mx1 postfix/qmgr[3066]: 4Qx7Kd2mN5z3tBr: remove",
+                                                      parser: &parser, classifier: &classifier)
+        #expect(miss.ruleID == nil)
+        // The program ran (and failed) where the derived ": removed" test would have skipped it.
+        #expect(classifier.counters.tries[removed] == 1)
+        #expect(classifier.counters.hits[removed] == 0)
+    }
+
     /// The message of a syslog line: what follows the first "]: " or, without a pid, the tag's ": ".
     static func message(_ line: String) -> [UInt8]? {
         let bytes = Array(line.utf8)

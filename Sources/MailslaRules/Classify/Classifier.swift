@@ -53,7 +53,9 @@ public struct Classifier {
         let list = all.filter { lead == nil || rules.firstBytes[$0].contains(lead!) }.map {
             CandidateTable.Candidate(rule: $0, code: rules.rules[$0].pattern.code, jit: rules.rules[$0].pattern.jit,
                                      program: rules.rules[$0].pattern.program,
-                                     kind: rules.rules[$0].kind, prefilter: rules.prefilters[$0], captures: rules.captureSlots[$0])
+                                     kind: rules.rules[$0].kind,
+                                     prefilter: rules.rules[$0].pattern.program == nil ? rules.prefilters[$0] : rules.requiredPrefilters[$0],
+                                     captures: rules.captureSlots[$0])
         }
         return table.store(list, at: index)
     }
