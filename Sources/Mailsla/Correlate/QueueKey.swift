@@ -1,4 +1,7 @@
 import MailslaCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A queue id on one host, packed into integers: hashing and comparing it
 /// allocates nothing. Postfix queue ids are at most 21 characters; longer
@@ -57,20 +60,10 @@ struct QueueKey: Hashable {
         hasher.combine(folded)
     }
 
-    /// What `Dictionary` asks for: the folded word and the table's seed through a 64-bit
-    /// finalizer (MurmurHash3's) instead of a whole `Hasher` run (SipHash's set-up and
-    /// finalization were ~150 instructions per correlated line). No weaker than `hash(into:)`
-    /// against crafted collisions, which the fold decides in both; queue ids are Postfix's
-    /// own anyway, not the sender's.
-    func _rawHashValue(seed: Int) -> Int {
-        var x = folded ^ UInt64(UInt(bitPattern: seed))
-        x ^= x >> 33
-        x &*= 0xFF51_AFD7_ED55_8CCD
-        x ^= x >> 33
-        x &*= 0xC4CE_B9FE_1A85_EC53
-        x ^= x >> 33
-        return Int(Int64(bitPattern: x))
-    }
+    /// What `Dictionary` asks for: the folded word through `WordHash` instead of a whole `Hasher` run
+    /// (SipHash's set-up and finalization were ~150 instructions per correlated line). Queue ids are
+    /// Postfix's own anyway, not the sender's.
+    func _rawHashValue(seed: Int) -> Int { WordHash.raw(folded, seed: seed) }
 }
 
 /// A message-id on one host: the key the correlator links a filter's re-injected copy by.
@@ -84,6 +77,25 @@ struct MessageIDKey: Hashable {
     init(host: Symbol, id: String) {
         self.host = host
         self.id = id
+    }
+
+    /// Equal when the hosts and the ids' bytes are: a message-id is header bytes that a filter hands
+    /// back unchanged, and `String`'s `==` (canonical equivalence) costs more per link.
+    static func == (a: MessageIDKey, b: MessageIDKey) -> Bool {
+        a.host == b.host && a.id.utf8.count == b.id.utf8.count
+            && a.withBytes { x in b.withBytes { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    }
+
+    /// The id's bytes and the host in one word (linked on every message-id line and every end of a filtered hop).
+    private var folded: UInt64 { withBytes { WordHash.fold($0) } ^ UInt64(host.raw) &* 0x1656_67B1_9E37_79F9 }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(folded) }
+
+    func _rawHashValue(seed: Int) -> Int { WordHash.raw(folded, seed: seed) }
+
+    private func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let r = id.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+        return Array(id.utf8).withUnsafeBytes(body)
     }
 
     init?(stored: String) {

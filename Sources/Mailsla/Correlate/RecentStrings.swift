@@ -1,3 +1,4 @@
+import MailslaCore
 #if canImport(Glibc)
 import Glibc
 #else
@@ -55,21 +56,8 @@ extension RecentStrings {
             return made
         }
 
-        /// Every 8-byte word of the value (the last one overlapping), multiplied and folded: a few
-        /// instructions per word. Collisions only cost a miss.
         private static func hash(_ value: UnsafeBufferPointer<UInt8>) -> Int {
-            let raw = UnsafeRawBufferPointer(value)
-            let n = raw.count
-            var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-            var i = 0
-            while i + 8 < n {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 29
-                i += 8
-            }
-            h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
-            h ^= h >> 32
-            return Int(truncatingIfNeeded: h)
+            Int(truncatingIfNeeded: WordHash.fold(UnsafeRawBufferPointer(value)))
         }
     }
 }

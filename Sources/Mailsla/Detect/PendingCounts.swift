@@ -1,3 +1,5 @@
+import MailslaCore
+
 /// Per-key counts of events still waiting for the event that completes them: Dovecot's
 /// per-attempt passdb failures for the session's summary, postscreen's CONNECTs for smtpd's
 /// connect of the same connection. The detectors count such a pair once.
@@ -59,4 +61,11 @@ struct PendingCounts<Key: Hashable> {
 struct HostClient: Hashable {
     var host: UInt32
     var ip: IPAddress
+
+    /// The address and host in one word: postscreen's and smtpd's connects look an entry up on every line.
+    private var folded: UInt64 { NameHash.mix(ip.folded, UInt64(host)) }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(folded) }
+
+    func _rawHashValue(seed: Int) -> Int { WordHash.raw(folded, seed: seed) }
 }
