@@ -142,7 +142,7 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
     switch stage {
     case .read:
         let stream = try FileByteStream(path: args.log!)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: LineFramer.defaultBlockSize, alignment: 64)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: LineFramer.oneThreadBlockSize, alignment: 64)
         defer { buffer.deallocate() }
         var work = Work()
         while true {
@@ -161,7 +161,8 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
         return Work()
     case .classify, .correlate, .pipeline:
         let text = try TextInput.open(.file(args.log!))
-        var framer = LineFramer(blockSize: LineFramer.defaultBlockSize)
+        // One thread runs every stage, as `replay --threads 1` does: it reads the one-thread block.
+        var framer = LineFramer(blockSize: LineFramer.oneThreadBlockSize)
         let symbols = SymbolTable()
         let rules = try compiledPack(args)
         var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(args.year)))
@@ -199,7 +200,7 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
     case .frame, .parse, .count, .gzip:
         let path = stage == .gzip ? args.gzip! : args.log!
         let text = try TextInput.open(.file(path))
-        var framer = LineFramer(blockSize: LineFramer.defaultBlockSize)
+        var framer = LineFramer(blockSize: LineFramer.oneThreadBlockSize)
         let symbols = SymbolTable()
         var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(args.year)))
         var malformed = MalformedCounts()
@@ -256,7 +257,7 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
 /// Replays the log through a pipeline, then times `snapshot()` and `restore()` (into a fresh pipeline) `runs` times.
 func measureSnapshot(_ args: Arguments) throws {
     let text = try TextInput.open(.file(args.log!))
-    var framer = LineFramer(blockSize: LineFramer.defaultBlockSize)
+    var framer = LineFramer(blockSize: LineFramer.oneThreadBlockSize)
     let rules = try RuleSet(directory: args.rules)
     let pipeline = Pipeline(symbols: SymbolTable(), rules: rules)
     var parser = SyslogParser(symbols: pipeline.symbols, years: YearTracker(.firstLineYear(args.year)))

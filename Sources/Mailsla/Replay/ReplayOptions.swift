@@ -17,9 +17,11 @@ public struct ReplayOptions: Sendable {
     /// Lines are this program's own log (no syslog host or tag).
     public var program: String?
     public var maxLineLength = 65536
-    /// Bytes per read of a text input, so lines per batch. Changes no output (the flow sweeps by
-    /// event count), only speed: 1 MiB suits the two-thread replays best (docs/performance.md, session 11).
-    public var readBlockSize = LineFramer.defaultBlockSize
+    /// Bytes per read of a text input, so lines per batch; nil picks by threads: `LineFramer`'s
+    /// `oneThreadBlockSize` when every stage runs on the reading thread (`--threads 1`, the rule
+    /// tools), else its `defaultBlockSize`. Changes no output (the flow sweeps by event count), only
+    /// speed (docs/performance.md, sessions 11 and 12).
+    public var readBlockSize: Int?
     /// Where to write one JSON object per record: a path, or `-` for standard output.
     public var eventsPath: String?
     /// Where to write one JSON object per message (`--messages`): a path, or `-`.
