@@ -47,7 +47,7 @@ public final class RuleSet: @unchecked Sendable {
     let prefilters: [LiteralPrefilter]
     /// Each rule's `requires:` list alone: what the classifier tests before a rule that has a compiled
     /// program. A program rejects a line without the derived literals about as early as the test for
-    /// them would, and most tries match; the derived tests cost 10 % of frame+parse+classify on the
+    /// them would, and most tries match; the derived tests cost 9 % of frame+parse+classify on the
     /// generated corpus and 4 % on the real logs of ../shared/corpus (session 12). `requires:` stays:
     /// the rule author asked for it, and the hand-off rule's saves a whole delivery line's match.
     let requiredPrefilters: [LiteralPrefilter]
