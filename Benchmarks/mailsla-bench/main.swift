@@ -160,9 +160,8 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
         precondition(!rules.rules.isEmpty)
         return Work()
     case .classify, .correlate, .pipeline:
-        let text = try TextInput.open(.file(args.log!))
         // One thread runs every stage, as `replay --threads 1` does: it reads the one-thread block.
-        var framer = LineFramer(blockSize: LineFramer.oneThreadBlockSize)
+        var reader = LineReader(try TextInput.open(.file(args.log!)), framer: LineFramer(blockSize: LineFramer.oneThreadBlockSize))
         let symbols = SymbolTable()
         let rules = try compiledPack(args)
         var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(args.year)))
@@ -173,9 +172,7 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
         var batch = RecordBatch()
         var events = EventBatch()
         var work = Work()
-        while true {
-            let n = try framer.fill { try text.stream.read(into: $0) }
-            let lines = framer.takeLines(atEnd: n == 0)
+        while let lines = reader.next() {
             work.lines += lines.lines.count
             if !lines.lines.isEmpty {
                 parser.parse(lines, into: &batch, malformed: &malformed)
@@ -191,33 +188,30 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
                     classifier.classify(batch, into: &events)
                 }
             }
-            if n == 0 { break }
         }
+        if let failure = reader.failure { throw failure }
         if stage == .pipeline { _ = try pipeline.finish() }
         if stage == .correlate { correlator.finish() }
-        work.bytes = framer.counters.bytes
+        work.bytes = reader.counters.bytes
         return work
     case .frame, .parse, .count, .gzip:
         let path = stage == .gzip ? args.gzip! : args.log!
-        let text = try TextInput.open(.file(path))
-        var framer = LineFramer(blockSize: LineFramer.oneThreadBlockSize)
+        var reader = LineReader(try TextInput.open(.file(path)), framer: LineFramer(blockSize: LineFramer.oneThreadBlockSize))
         let symbols = SymbolTable()
         var parser = SyslogParser(symbols: symbols, years: YearTracker(.firstLineYear(args.year)))
         var malformed = MalformedCounts()
         var batch = RecordBatch()
         var counters = InputCounters()
         var work = Work()
-        while true {
-            let n = try framer.fill { try text.stream.read(into: $0) }
-            let lines = framer.takeLines(atEnd: n == 0)
+        while let lines = reader.next() {
             work.lines += lines.lines.count
             if stage != .frame, !lines.lines.isEmpty {
                 parser.parse(lines, into: &batch, malformed: &malformed)
                 if stage == .count { counters.count(batch) }
             }
-            if n == 0 { break }
         }
-        work.bytes = framer.counters.bytes
+        if let failure = reader.failure { throw failure }
+        work.bytes = reader.counters.bytes
         if malformed.total > 0 { fail("\(malformed.total) malformed lines in \(path): is it a generated corpus?") }
         return work
     case .journal, .journalCount:
@@ -256,22 +250,19 @@ func run(_ stage: Stage, _ args: Arguments) throws -> Work {
 
 /// Replays the log through a pipeline, then times `snapshot()` and `restore()` (into a fresh pipeline) `runs` times.
 func measureSnapshot(_ args: Arguments) throws {
-    let text = try TextInput.open(.file(args.log!))
-    var framer = LineFramer(blockSize: LineFramer.oneThreadBlockSize)
+    var reader = LineReader(try TextInput.open(.file(args.log!)), framer: LineFramer(blockSize: LineFramer.oneThreadBlockSize))
     let rules = try RuleSet(directory: args.rules)
     let pipeline = Pipeline(symbols: SymbolTable(), rules: rules)
     var parser = SyslogParser(symbols: pipeline.symbols, years: YearTracker(.firstLineYear(args.year)))
     var malformed = MalformedCounts()
     var batch = RecordBatch()
-    while true {
-        let n = try framer.fill { try text.stream.read(into: $0) }
-        let lines = framer.takeLines(atEnd: n == 0)
+    while let lines = reader.next() {
         if !lines.lines.isEmpty {
             parser.parse(lines, into: &batch, malformed: &malformed)
             try pipeline.process(batch)
         }
-        if n == 0 { break }
     }
+    if let failure = reader.failure { throw failure }
     var bytes = pipeline.snapshot()
     if let path = args.snapshotOut { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
     var encode: [Double] = [], encodeCPU: [Double] = [], decode: [Double] = [], decodeCPU: [Double] = []
@@ -290,13 +281,13 @@ func measureSnapshot(_ args: Arguments) throws {
     let open = pipeline.correlator?.openMessages ?? 0
     let keys = pipeline.detectors?.stats.keys ?? 0
     if args.tsv {
-        print("snapshot-encode\t\(framer.counters.lines)\t\(bytes.count)\t\(median(encode))\t\(median(encodeCPU))")
-        print("snapshot-restore\t\(framer.counters.lines)\t\(bytes.count)\t\(median(decode))\t\(median(decodeCPU))")
+        print("snapshot-encode\t\(reader.counters.lines)\t\(bytes.count)\t\(median(encode))\t\(median(encodeCPU))")
+        print("snapshot-restore\t\(reader.counters.lines)\t\(bytes.count)\t\(median(decode))\t\(median(decodeCPU))")
     } else {
         print("snapshot".padding(toLength: 20, withPad: " ", startingAt: 0)
               + String(format: " after %d lines: %.2f MB (%d open messages, %d detector keys, %d symbols)  "
                        + "encode wall %.4f s cpu %.4f s  restore wall %.4f s cpu %.4f s",
-                       framer.counters.lines, Double(bytes.count) / 1e6, open, keys, pipeline.symbols.count,
+                       reader.counters.lines, Double(bytes.count) / 1e6, open, keys, pipeline.symbols.count,
                        median(encode), median(encodeCPU), median(decode), median(decodeCPU)))
         let document = try SnapshotDocument(bytes)
         print("  sections: " + document.sectionNames.map { "\($0) \(document.section($0)!.remaining) B" }.joined(separator: ", "))

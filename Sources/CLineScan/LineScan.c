@@ -7,6 +7,9 @@
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <immintrin.h>
 #define LINE_SCAN_AVX2 1
+#ifndef LINE_SCAN_AHEAD
+#define LINE_SCAN_AHEAD 2048
+#endif
 #endif
 
 #if LINE_SCAN_AVX2
@@ -22,6 +25,7 @@ static size_t scan_avx2(const uint8_t *bytes, size_t count, size_t *at, int32_t 
     const __m256i lf = _mm256_set1_epi8('\n');
     __m256i least = _mm256_set1_epi8((char)0xFF);
     for (; i + 64 <= count; i += 64) {
+        _mm_prefetch((const char *)(bytes + i + LINE_SCAN_AHEAD), _MM_HINT_T0);
         const __m256i a = _mm256_loadu_si256((const __m256i *)(bytes + i));
         const __m256i b = _mm256_loadu_si256((const __m256i *)(bytes + i + 32));
         uint64_t mask = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, lf))

@@ -8,7 +8,7 @@ import Darwin
 /// A file descriptor read with read(2): a regular file, a pipe, or standard input.
 public final class FileByteStream: ByteStream {
     public let path: String
-    private let fd: Int32
+    let descriptor: Int32
     private let ownsDescriptor: Bool
     public private(set) var contentOffset = 0
 
@@ -24,24 +24,24 @@ public final class FileByteStream: ByteStream {
             throw InputError(.unreadable, path: path, reason: "is a directory")
         }
         self.path = path
-        self.fd = fd
+        descriptor = fd
         ownsDescriptor = true
     }
 
     /// Reads an already open descriptor (standard input is `0`), which stays open.
     public init(descriptor: Int32, name: String) {
         path = name
-        fd = descriptor
+        self.descriptor = descriptor
         ownsDescriptor = false
     }
 
     deinit {
-        if ownsDescriptor { close(fd) }
+        if ownsDescriptor { close(descriptor) }
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let n = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if n >= 0 {
                 contentOffset += n
                 return n

@@ -13,26 +13,31 @@ public struct TextInput {
     /// The file's modification time (seconds since the epoch), or nil for standard input.
     public let modificationTime: Int?
     public let compressed: Bool
+    /// The file mapped for framing in place: set for a plain (uncompressed) regular file, which
+    /// `LineReader` then reads without copying; `stream` reads the same bytes.
+    public let mapped: MappedFile?
 
     /// Opens an input. Throws `InputError` naming the path when it cannot be read.
     public static func open(_ input: InputPaths.Input) throws -> TextInput {
         switch input {
         case .standardInput:
             let raw = FileByteStream(descriptor: 0, name: "-")
-            return try detect(PeekingByteStream(raw), name: "-", mtime: nil)
+            return try detect(PeekingByteStream(raw), name: "-", mtime: nil, mappable: nil)
         case .file(let path):
             let raw = try FileByteStream(path: path)
             var st = stat()
             let mtime = stat(path, &st) == 0 ? Int(st.st_mtim.tv_sec) : nil
-            return try detect(PeekingByteStream(raw), name: path, mtime: mtime)
+            return try detect(PeekingByteStream(raw), name: path, mtime: mtime, mappable: raw)
         }
     }
 
-    private static func detect(_ peeking: PeekingByteStream, name: String, mtime: Int?) throws -> TextInput {
+    private static func detect(_ peeking: PeekingByteStream, name: String, mtime: Int?,
+                               mappable: FileByteStream?) throws -> TextInput {
         let head = try peeking.peek(2)
         let gzip = head.count == 2 && head[0] == 0x1F && head[1] == 0x8B
         let stream: ByteStream = gzip ? GzipByteStream(source: peeking, path: name) : peeking
-        return TextInput(name: name, stream: stream, modificationTime: mtime, compressed: gzip)
+        let mapped = gzip ? nil : mappable.flatMap { MappedFile($0) }
+        return TextInput(name: name, stream: stream, modificationTime: mtime, compressed: gzip, mapped: mapped)
     }
 }
 

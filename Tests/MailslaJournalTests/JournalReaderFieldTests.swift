@@ -37,7 +37,7 @@ import Testing
         #expect(try reader.read(into: &batch) == 3)
         // Appends after what the batch held; a journal record has no line prefix.
         #expect(batch.records.map { [$0.lineStart, $0.messageStart, $0.messageEnd] } == [[7, 7, 9], [9, 9, 11], [11, 11, 13]])
-        #expect(batch.bytes == Array("earlierm0m1m2".utf8))
+        #expect(batch.bytes.array == Array("earlierm0m1m2".utf8))
     }
 
     @Test func pidFallsBackToSyslogPid() throws {

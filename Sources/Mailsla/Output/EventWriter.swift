@@ -43,7 +43,7 @@ public final class EventWriter {
                         json.field("rule", rules.rules[Int(event.rule)].id)
                         json.key("fields")
                         json.beginObject()
-                        for (name, value) in EventFields.resolve(event, in: events, bytes: batch.bytes, rules: rules,
+                        for (name, value) in EventFields.resolve(event, in: events, bytes: all, rules: rules,
                                                                  matcher: classifier.matcher) {
                             json.key(name)
                             json.string(value)

@@ -103,32 +103,21 @@ public struct Replay {
         // stays in the core's L2 between them. Threads handing batches on do better with whole MiBs.
         let blockSize = options.readBlockSize
             ?? (pipeline.runsOnOneThread ? LineFramer.oneThreadBlockSize : LineFramer.defaultBlockSize)
-        var framer = LineFramer(maxLineLength: options.maxLineLength, blockSize: blockSize)
+        var reader = LineReader(text, framer: LineFramer(maxLineLength: options.maxLineLength, blockSize: blockSize))
         var parser = SyslogParser(symbols: pipeline.symbols,
                                   options: ParseOptions(timeZone: options.timeZone, program: options.program),
                                   years: years)
         var malformed = MalformedCounts()
         var batch = RecordBatch()
-        var failure: InputError?
-        while true {
-            let n: Int
-            do {
-                n = try framer.fill { try text.stream.read(into: $0) }
-            } catch let error as InputError {
-                failure = error
-                n = 0
-            }
-            // After a read error the unfinished last line is a fragment: drop it rather than parse half a line.
-            let lines = framer.takeLines(atEnd: n == 0 && failure == nil)
+        while let lines = reader.next() {
             if !lines.lines.isEmpty {
                 parser.parse(lines, into: &batch, malformed: &malformed)
                 try pipeline.process(batch)
             }
-            if n == 0 { break }
         }
         years = parser.years
-        pipeline.addFraming(framer.counters, malformed: malformed)
-        if let failure { throw failure }
+        pipeline.addFraming(reader.counters, malformed: malformed)
+        if let failure = reader.failure { throw failure }
     }
 
     private func replayJournal(_ location: JournalReader.Location, pipeline: Pipeline,

@@ -6,6 +6,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         case truncatedGzip
         case noMatch
         case journalRejected
+        /// A file read in place became shorter under the reader (rotated with copytruncate).
+        case cutWhileRead
     }
 
     public let code: Code

@@ -20,4 +20,15 @@ public struct FramingCounters: Sendable, Equatable {
         a.nulLines += b.nulLines
         a.bytes += b.bytes
     }
+
+    /// What `a` counted since it was `b`.
+    public static func - (a: FramingCounters, b: FramingCounters) -> FramingCounters {
+        var d = FramingCounters()
+        d.lines = a.lines - b.lines
+        d.truncatedLines = a.truncatedLines - b.truncatedLines
+        d.crlfLines = a.crlfLines - b.crlfLines
+        d.nulLines = a.nulLines - b.nulLines
+        d.bytes = a.bytes - b.bytes
+        return d
+    }
 }

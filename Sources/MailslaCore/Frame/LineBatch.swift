@@ -11,12 +11,16 @@ public struct LineSpan: Sendable, Equatable {
 
 /// Complete lines cut from a byte stream, sharing one buffer.
 public struct LineBatch: Sendable {
-    public var bytes: [UInt8]
+    public var bytes: BatchBytes
     public var lines: [LineSpan]
 
-    public init(bytes: [UInt8] = [], lines: [LineSpan] = []) {
+    public init(bytes: BatchBytes = BatchBytes(), lines: [LineSpan] = []) {
         self.bytes = bytes
         self.lines = lines
+    }
+
+    public init(bytes: [UInt8], lines: [LineSpan]) {
+        self.init(bytes: BatchBytes(bytes), lines: lines)
     }
 
     public func text(_ span: LineSpan) -> String {

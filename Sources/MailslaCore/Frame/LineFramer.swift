@@ -82,77 +82,8 @@ public struct LineFramer {
     /// unterminated last line counts as a line too.
     public mutating func takeLines(atEnd: Bool) -> LineBatch {
         let filled = self.filled
-        let max = maxLineLength
-        var local = FramingCounters()
-        var skipping = skippingRestOfLongLine
-        var consumed = 0
-        var spans: [LineSpan] = []
-        buffer.withUnsafeBytes { raw in
-            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            // Every newline of the block in one pass (and whether it holds a NUL at all), then the
-            // lines between them: no call and no mispredicted exit per line.
-            var hasNul = false
-            let found = newlineEnds.withUnsafeMutableBufferPointer { ends in
-                line_scan_newlines(base, filled, ends.baseAddress!, &hasNul)
-            }
-            // One line per newline, and perhaps one unterminated or cut line after the last.
-            spans = [LineSpan](unsafeUninitializedCapacity: found + 1) { out, written in
-                var n = 0
-                var start = 0
-                // Hands out the line `start..<end` (its newline, or the end of the stream, at `end`).
-                @inline(__always) func emit(_ end: Int) {
-                    var lineEnd = end
-                    if lineEnd > start, base[lineEnd - 1] == 0x0D {
-                        lineEnd -= 1
-                        local.crlfLines += 1
-                    }
-                    if lineEnd - start > max {
-                        lineEnd = start + max
-                        local.truncatedLines += 1
-                    }
-                    if hasNul, lineEnd > start, memchr(base + start, 0, lineEnd - start) != nil { local.nulLines += 1 }
-                    (out.baseAddress! + n).initialize(to: LineSpan(start: start, end: lineEnd))
-                    n += 1
-                }
-                newlineEnds.withUnsafeBufferPointer { ends in
-                    for k in 0..<found {
-                        let end = Int(ends[k])
-                        if skipping {
-                            skipping = false  // the newline that ends the dropped tail of a long line
-                        } else {
-                            emit(end)
-                        }
-                        start = end + 1
-                    }
-                }
-                // No newline after `start`.
-                if start < filled {
-                    if skipping {
-                        start = filled  // still inside the dropped tail of a long line
-                    } else if filled - start > max,
-                              !(filled - start == max + 1 && base[filled - 1] == 0x0D) {
-                        // Partial line already past the limit: cut it now, drop the rest until its newline.
-                        // (A line of exactly the limit whose CR ended this block waits: its LF may follow.)
-                        (out.baseAddress! + n).initialize(to: LineSpan(start: start, end: start + max))
-                        n += 1
-                        local.truncatedLines += 1
-                        if hasNul, memchr(base + start, 0, max) != nil { local.nulLines += 1 }
-                        skipping = true
-                        start = filled
-                    } else if atEnd {
-                        emit(filled)
-                        start = filled
-                    }
-                }
-                consumed = start
-                written = n
-            }
-        }
-        skippingRestOfLongLine = skipping
-        local.lines = spans.count
-        local.bytes = 0
-        counters += local
-
+        let current = buffer  // framed while `frame` updates the counters: no overlapping access to `self`
+        let (spans, consumed) = current.withUnsafeBufferPointer { frame($0.baseAddress!, filled, atEnd: atEnd) }
         // Hand the filled buffer away and keep the partial line in a fresh one.
         let rest = filled - consumed
         var next = Self.makeBuffer(buffer.count)
@@ -166,6 +97,93 @@ public struct LineFramer {
         self.filled = rest
         var out = next
         swap(&out, &buffer)
-        return LineBatch(bytes: out, lines: spans)
+        return LineBatch(bytes: BatchBytes(out), lines: spans)
+    }
+
+    /// Frames `window` where it lies, without copying it (a mapped file's bytes): the window
+    /// starts with the bytes the previous call did not consume, followed by `newBytes` bytes
+    /// not seen before, and holds at most `blockSize` of those. Returns the complete lines (at
+    /// the end of the stream, `atEnd`, an unterminated last line too) and how many of the
+    /// window's bytes they used up; the next window starts after them.
+    public mutating func takeLines(inPlace window: BatchBytes, newBytes: Int,
+                                   atEnd: Bool) -> (lines: LineBatch, consumed: Int) {
+        precondition(newBytes >= 0 && newBytes <= blockSize && window.count <= newlineEnds.count)
+        counters.bytes += newBytes
+        let (spans, consumed) = window.withUnsafeBufferPointer { bytes in
+            bytes.isEmpty ? ([], 0) : frame(bytes.baseAddress!, bytes.count, atEnd: atEnd)
+        }
+        return (LineBatch(bytes: window, lines: spans), consumed)
+    }
+
+    /// The lines of `base[0..<filled]`, and how many bytes they used up (the rest is a partial
+    /// line, or the dropped tail of an over-long one); counts them.
+    private mutating func frame(_ base: UnsafePointer<UInt8>, _ filled: Int, atEnd: Bool) -> (spans: [LineSpan], consumed: Int) {
+        let max = maxLineLength
+        var local = FramingCounters()
+        var skipping = skippingRestOfLongLine
+        var consumed = 0
+        // Every newline of the block in one pass (and whether it holds a NUL at all), then the
+        // lines between them: no call and no mispredicted exit per line.
+        var hasNul = false
+        let found = newlineEnds.withUnsafeMutableBufferPointer { ends in
+            line_scan_newlines(base, filled, ends.baseAddress!, &hasNul)
+        }
+        // One line per newline, and perhaps one unterminated or cut line after the last.
+        let spans = [LineSpan](unsafeUninitializedCapacity: found + 1) { out, written in
+            var n = 0
+            var start = 0
+            // Hands out the line `start..<end` (its newline, or the end of the stream, at `end`).
+            @inline(__always) func emit(_ end: Int) {
+                var lineEnd = end
+                if lineEnd > start, base[lineEnd - 1] == 0x0D {
+                    lineEnd -= 1
+                    local.crlfLines += 1
+                }
+                if lineEnd - start > max {
+                    lineEnd = start + max
+                    local.truncatedLines += 1
+                }
+                if hasNul, lineEnd > start, memchr(base + start, 0, lineEnd - start) != nil { local.nulLines += 1 }
+                (out.baseAddress! + n).initialize(to: LineSpan(start: start, end: lineEnd))
+                n += 1
+            }
+            newlineEnds.withUnsafeBufferPointer { ends in
+                for k in 0..<found {
+                    let end = Int(ends[k])
+                    if skipping {
+                        skipping = false  // the newline that ends the dropped tail of a long line
+                    } else {
+                        emit(end)
+                    }
+                    start = end + 1
+                }
+            }
+            // No newline after `start`.
+            if start < filled {
+                if skipping {
+                    start = filled  // still inside the dropped tail of a long line
+                } else if filled - start > max,
+                          !(filled - start == max + 1 && base[filled - 1] == 0x0D) {
+                    // Partial line already past the limit: cut it now, drop the rest until its newline.
+                    // (A line of exactly the limit whose CR ended this block waits: its LF may follow.)
+                    (out.baseAddress! + n).initialize(to: LineSpan(start: start, end: start + max))
+                    n += 1
+                    local.truncatedLines += 1
+                    if hasNul, memchr(base + start, 0, max) != nil { local.nulLines += 1 }
+                    skipping = true
+                    start = filled
+                } else if atEnd {
+                    emit(filled)
+                    start = filled
+                }
+            }
+            consumed = start
+            written = n
+        }
+        skippingRestOfLongLine = skipping
+        local.lines = spans.count
+        local.bytes = 0
+        counters += local
+        return (spans, consumed)
     }
 }

@@ -1,12 +1,16 @@
 /// Records with the bytes they point into: the unit that moves between
 /// stages, so no stage pays for one hop per line.
 public struct RecordBatch: Sendable {
-    public var bytes: [UInt8]
+    public var bytes: BatchBytes
     public var records: [LogRecord]
 
-    public init(bytes: [UInt8] = [], records: [LogRecord] = []) {
+    public init(bytes: BatchBytes = BatchBytes(), records: [LogRecord] = []) {
         self.bytes = bytes
         self.records = records
+    }
+
+    public init(bytes: [UInt8], records: [LogRecord] = []) {
+        self.init(bytes: BatchBytes(bytes), records: records)
     }
 
     /// The message bytes of `record`, valid inside `body` only.

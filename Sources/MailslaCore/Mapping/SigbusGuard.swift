@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 
-/// Keeps a journal reader alive when a mapped journal file is cut under it.
+/// Keeps a reader alive when a file it has mapped is cut under it: a journal file, or a log
+/// file `replay` frames in place (`MappedFile`).
 ///
 /// libsystemd reads journal files through mmap. `journalctl --vacuum-*` and journald's own
 /// vacuuming truncate a file to 0 before unlinking it (systemd's unlinkat_deallocate), so
@@ -9,14 +10,17 @@ import Glibc
 /// SIGBUS, which kills the process. journald and journalctl install the same remedy
 /// (systemd's sigbus.c): map a zero page over the faulting address and carry on; libsystemd
 /// then sees an empty object, reports an error for that file, and drops it on the next
-/// `sd_journal_process`. The handler is process-wide; mailsla maps no other files.
-enum SigbusGuard {
+/// `sd_journal_process`. A log file read in place sees zeros where its cut bytes were; its
+/// reader counts the faults around each window it frames and reports the file as cut. The handler
+/// is process-wide; mailsla maps no other files.
+public enum SigbusGuard {
     nonisolated(unsafe) private static var installed = false
-    /// Faults answered with a zero page since the start (read without synchronisation: a hint).
-    nonisolated(unsafe) static var faults = 0
+    /// Faults answered with a zero page since the start (read without synchronisation: exact
+    /// only for faults of the reading thread itself).
+    nonisolated(unsafe) public private(set) static var faults = 0
 
-    /// Installs the handler once. Call before reading journal files.
-    static func install() {
+    /// Installs the handler once. Call before reading mapped files.
+    public static func install() {
         // Called from the owning thread before any journal is read; concurrent first calls only
         // install the same handler twice.
         guard !installed else { return }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import MailslaJournal
+import MailslaCore
 import Testing
 #if canImport(Glibc)
 import Glibc
