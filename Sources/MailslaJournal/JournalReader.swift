@@ -161,16 +161,19 @@ public final class JournalReader {
             messagesCut += tally.cut
             if tally.entries > 0 { seekCursor = nil }
         }
+        // The message bytes are appended to a plain array, put back once at the end.
+        var bytes = batch.bytes.takeArray()
+        defer { batch.bytes = BatchBytes(bytes) }
         var count = 0
         if holdsUnreadEntry && limit > 0 {
             holdsUnreadEntry = false
-            if appendEntry(to: &batch, tally: &tally) { count += 1 }
+            if appendEntry(to: &bytes, &batch.records, tally: &tally) { count += 1 }
         }
         while count < limit {
             let r = calls.next!(journal)
             if r == 0 { break }
             guard r > 0 else { throw Self.error(location, r, "cannot read the next entry") }
-            if appendEntry(to: &batch, tally: &tally) { count += 1 }
+            if appendEntry(to: &bytes, &batch.records, tally: &tally) { count += 1 }
         }
         return count
     }
@@ -240,7 +243,7 @@ public final class JournalReader {
 
     /// Turns the current entry into a record; false when it has no MESSAGE.
     @inline(__always)
-    private func appendEntry(to batch: inout RecordBatch, tally: inout Tally) -> Bool {
+    private func appendEntry(to bytes: inout [UInt8], _ records: inout [LogRecord], tally: inout Tally) -> Bool {
         let j = journal
         tally.entries += 1
         var usec: UInt64 = 0
@@ -287,12 +290,12 @@ public final class JournalReader {
         }
         let program = (identifier ?? comm).map { names.symbol($0) } ?? .none
         let hostSymbol = host.map { names.symbol($0) } ?? .none
-        let start = Int32(batch.bytes.count)
-        batch.bytes.append(contentsOf: message)
-        let end = Int32(batch.bytes.count)
-        batch.records.append(LogRecord(time: time, host: hostSymbol, program: program,
-                                       pid: pid >= 0 ? pid : syslogPid,
-                                       lineStart: start, messageStart: start, messageEnd: end))
+        let start = Int32(bytes.count)
+        bytes.append(contentsOf: message)
+        let end = Int32(bytes.count)
+        records.append(LogRecord(time: time, host: hostSymbol, program: program,
+                                 pid: pid >= 0 ? pid : syslogPid,
+                                 lineStart: start, messageStart: start, messageEnd: end))
         return true
     }
 

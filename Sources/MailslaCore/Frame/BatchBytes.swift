@@ -80,8 +80,9 @@ public struct BatchBytes: @unchecked Sendable {
         storage = .array(array)
     }
 
-    /// The array out of the storage, uniquely referenced so that appending does not copy it.
-    private mutating func takeArray() -> [UInt8] {
+    /// Moves the bytes out as an array (a window is copied), leaving this empty: for a writer
+    /// that appends entry by entry (the journal reader), then puts the array back.
+    public mutating func takeArray() -> [UInt8] {
         switch storage {
         case .array(let array):
             storage = .array([])
