@@ -78,7 +78,8 @@ struct Work {
 }
 
 enum Stage: String, CaseIterable {
-    /// read(2) in 1 MiB blocks into the framer's buffer, nothing else: the in-process floor.
+    /// read(2) in one-thread blocks (512 KiB) into a buffer, nothing else: the floor of reading
+    /// through a buffer (the stages below frame a plain file in place in its mapping, `LineReader`).
     case read
     /// + LineFramer: memchr line splitting into batches.
     case frame

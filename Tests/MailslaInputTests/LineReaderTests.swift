@@ -17,6 +17,12 @@ private func readLines(_ reader: inout LineReader) -> (lines: [[UInt8]], counter
     return (lines, reader.counters, borrowed)
 }
 
+/// The lines of `batch` as text; `batch` must be there.
+private func texts(of batch: LineBatch?) throws -> [String] {
+    let batch = try #require(batch)
+    return batch.lines.map { String(decoding: batch.bytes[Int($0.start)..<Int($0.end)], as: UTF8.self) }
+}
+
 /// A reader of `path` framed in place, in mappings of `segmentSize` bytes.
 private func mappedReader(_ path: String, segmentSize: Int, maxLine: Int, block: Int) throws -> LineReader {
     let file = try FileByteStream(path: path)
@@ -98,17 +104,12 @@ private func randomLog(_ rng: inout SplitMix64, lines: Int, maxLine: Int) -> [UI
         let first = (0..<100).map { "line \($0)\n" }.joined()
         try Data(first.utf8).write(to: URL(fileURLWithPath: path))
         var reader = try mappedReader(path, segmentSize: 1 << 20, maxLine: 256, block: 256)
-        var lines: [String] = []
-        let next = reader.next()
-        let batch = try #require(next)
-        for span in batch.lines { lines.append(String(decoding: batch.bytes[Int(span.start)..<Int(span.end)], as: UTF8.self)) }
+        var lines = try texts(of: reader.next())
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((100..<150).map { "line \($0)\n" }.joined().utf8))
         try handle.close()
-        while let batch = reader.next() {
-            for span in batch.lines { lines.append(String(decoding: batch.bytes[Int(span.start)..<Int(span.end)], as: UTF8.self)) }
-        }
+        while let batch = reader.next() { lines += try texts(of: batch) }
         #expect(lines == (0..<150).map { "line \($0)" })
         let failure = reader.failure
         #expect(failure == nil)
@@ -124,14 +125,9 @@ private func randomLog(_ rng: inout SplitMix64, lines: Int, maxLine: Int) -> [UI
         let text = (0..<5000).map { String(format: "line %05d of the log\n", $0) }.joined()
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         var reader = try mappedReader(path, segmentSize: 1 << 20, maxLine: 256, block: 8192)
-        var lines: [String] = []
-        let next = reader.next()
-        let batch = try #require(next)
-        for span in batch.lines { lines.append(String(decoding: batch.bytes[Int(span.start)..<Int(span.end)], as: UTF8.self)) }
+        var lines = try texts(of: reader.next())
         #expect(truncate(path, off_t(size)) == 0)
-        while let batch = reader.next() {
-            for span in batch.lines { lines.append(String(decoding: batch.bytes[Int(span.start)..<Int(span.end)], as: UTF8.self)) }
-        }
+        while let batch = reader.next() { lines += try texts(of: batch) }
         let ended = reader.failure
         let failure = try #require(ended)
         #expect(failure.code == .cutWhileRead)
