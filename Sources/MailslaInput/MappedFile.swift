@@ -13,10 +13,10 @@ import Darwin
 /// (and resident) part of a month-long log stays a few segments. A file that grows while it is
 /// read is read to its new end, as `read(2)` would. A file cut under the reader (logrotate's
 /// copytruncate) reads as zeros past the cut instead of killing the process (`SigbusGuard`);
-/// `LineReader` notices the faults and reports the file.
+/// `LineReader` sees the cut (one `fstat` per window) and reports the file.
 public final class MappedFile {
     public let path: String
-    /// The descriptor's owner: it closes it when the last window's reader is done.
+    /// The open file: its descriptor stays open while this lives, to map the next segments.
     private let file: FileByteStream
     private var segment: MappedSegment?
     /// The file's size when last asked (fstat), grown as the reader reaches it.
@@ -28,7 +28,7 @@ public final class MappedFile {
     public static let segmentSize = 8 << 20
 
     /// `file` mapped in place, or nil when it is not a regular file with bytes in it (a pipe,
-    /// a device, an empty file: those are read with `read(2)`).
+    /// a device, an empty file) or its file system cannot map it: those are read with `read(2)`.
     init?(_ file: FileByteStream, segmentSize: Int = MappedFile.segmentSize) {
         var st = stat()
         guard fstat(file.descriptor, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
@@ -36,6 +36,8 @@ public final class MappedFile {
         self.file = file
         knownSize = Int(st.st_size)
         self.segmentSize = segmentSize
+        guard let first = map(from: 0, length: min(knownSize, segmentSize)) else { return nil }
+        segment = first
         SigbusGuard.install()
     }
 
@@ -51,14 +53,19 @@ public final class MappedFile {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = offset & ~(page - 1)
         let length = min(knownSize - start, max(segmentSize, offset + available - start))
-        guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, file.descriptor, off_t(start)),
-              mapped != MAP_FAILED else {
+        guard let next = map(from: start, length: length) else {
             throw InputError(.unreadable, path: path, reason: "cannot map the file: \(String(cString: strerror(errno)))",
                              offset: offset)
         }
-        let next = MappedSegment(base: UnsafeRawPointer(mapped), offset: start, length: length)
         segment = next
         return next.window(at: offset, count: available)
+    }
+
+    /// `length` bytes of the file from `start` (a page boundary) mapped read-only, or nil (errno says why).
+    private func map(from start: Int, length: Int) -> MappedSegment? {
+        guard let mapped = mmap(nil, length, PROT_READ, MAP_PRIVATE, file.descriptor, off_t(start)),
+              mapped != MAP_FAILED else { return nil }
+        return MappedSegment(base: UnsafeRawPointer(mapped), offset: start, length: length)
     }
 
     /// The file's size now; a file cut shorter reports its new size.

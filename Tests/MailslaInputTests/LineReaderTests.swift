@@ -96,6 +96,20 @@ private func randomLog(_ rng: inout SplitMix64, lines: Int, maxLine: Int) -> [UI
         #expect(failure == nil)
     }
 
+    /// A regular file its file system cannot map (a sysfs attribute: 4096 bytes by `stat`,
+    /// `mmap` fails with ENODEV) is read with read(2), not reported as unreadable.
+    @Test func aFileThatCannotBeMappedIsRead() throws {
+        let candidates = ["/sys/devices/system/cpu/online", "/sys/kernel/uevent_seqnum", "/sys/power/state"]
+        let path = try #require(candidates.first { FileManager.default.fileExists(atPath: $0) })
+        var reader = LineReader(try TextInput.open(.file(path)), framer: LineFramer(blockSize: 4096))
+        let mapped = reader.input.mapped
+        #expect(mapped == nil)
+        let got = readLines(&reader)
+        #expect(got.lines.count == 1 && !got.lines[0].isEmpty)
+        let failure = reader.failure
+        #expect(failure == nil)
+    }
+
     /// Lines appended while the file is being read are read too, as read(2) would.
     @Test func linesAppendedDuringTheReadAreRead() throws {
         let directory = makeTemporaryDirectory()
