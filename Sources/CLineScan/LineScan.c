@@ -11,9 +11,7 @@
 // the hardware prefetcher stops at every 4 KiB page; 2 KiB ahead took the frame stage from 0.057 to
 // 0.048 s per 2 M lines (1 KiB did worse, 4 KiB the same; docs/performance.md, session 13). A prefetch
 // past the end of the block is only a hint: it never faults.
-#ifndef LINE_SCAN_AHEAD
 #define LINE_SCAN_AHEAD 2048
-#endif
 #endif
 
 #if LINE_SCAN_AVX2

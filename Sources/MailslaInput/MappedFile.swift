@@ -43,7 +43,7 @@ public final class MappedFile {
 
     /// Up to `count` bytes from `offset`: fewer at the end of the file, none past it. Throws
     /// `InputError` naming the file when the mapping fails.
-    public func window(at offset: Int, count: Int) throws -> BatchBytes {
+    func window(at offset: Int, count: Int) throws -> BatchBytes {
         if offset + count > knownSize { refreshSize() }
         let available = max(0, min(count, knownSize - offset))
         guard available > 0 else { return BatchBytes() }
@@ -69,7 +69,7 @@ public final class MappedFile {
     }
 
     /// The file's size now; a file cut shorter reports its new size.
-    public func currentSize() -> Int {
+    func currentSize() -> Int {
         refreshSize()
         return knownSize
     }

@@ -29,8 +29,6 @@ public struct BatchBytes: @unchecked Sendable {
         }
     }
 
-    public var isEmpty: Bool { count == 0 }
-
     /// Whether the bytes are borrowed from a mapping rather than held in an array.
     public var isBorrowed: Bool {
         if case .window = storage { return true }
@@ -65,10 +63,6 @@ public struct BatchBytes: @unchecked Sendable {
         storage = .array(array)
     }
 
-    public mutating func append(contentsOf bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
-    }
-
     /// Empties the bytes; an array keeps its capacity when asked, a window is let go.
     public mutating func removeAll(keepingCapacity: Bool = false) {
         guard case .array = storage else {
@@ -83,18 +77,8 @@ public struct BatchBytes: @unchecked Sendable {
     /// Moves the bytes out as an array (a window is copied), leaving this empty: for a writer
     /// that appends entry by entry (the journal reader), then puts the array back.
     public mutating func takeArray() -> [UInt8] {
-        switch storage {
-        case .array(let array):
-            storage = .array([])
-            return array
-        case .window:
-            return self.array
-        }
-    }
-}
-
-extension BatchBytes: Equatable {
-    public static func == (a: BatchBytes, b: BatchBytes) -> Bool {
-        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.elementsEqual(y) } }
+        let taken = array
+        storage = .array([])
+        return taken
     }
 }
