@@ -33,7 +33,8 @@ public final class FlowCorrelator {
     /// The `received` times of the lost messages written out since the last `drainLost()`.
     @exclusivity(unchecked) var readyLost: [Int64] = []
     /// Whether finished messages become records (`drain()`): off, only the counters learn of them,
-    /// and the records' strings and arrays are never made.
+    /// and the records' strings and arrays are never made, nor the fields only a record shows
+    /// (the client's name, each attempt's relay and DSN). Set it before the first event.
     public var keepsRecords = true
     /// Messages still in a filter, by host and message-id, for linking the re-injected copy.
     /// A nil value means two live messages share the id: too ambiguous to link by it.
@@ -147,7 +148,8 @@ public final class FlowCorrelator {
         case .client:
             guard let (key, capture) = key(e, host) else { return }
             let hop = startHop(key, e.string(capture), at: t)
-            hop.clientHost = e.text(vocabulary.clientHost)
+            // Only a record shows the client's name: without records it is not made.
+            if keepsRecords { hop.clientHost = e.text(vocabulary.clientHost) }
             let ip = e.capture(vocabulary.clientIP)
             hop.clientIP = ip.map { e.string($0) }
             hop.saslUsername = e.text(vocabulary.saslUsername)
@@ -238,12 +240,15 @@ public final class FlowCorrelator {
             return
         }
         let address = e.text(vocabulary.recipient) ?? ""
-        let relay = e.text(vocabulary.relay) ?? e.text(vocabulary.relayHost)
+        let relayCapture = e.capture(vocabulary.relay) ?? e.capture(vocabulary.relayHost)
+        // `relay == "local"` on the bytes: an ASCII word's bytes equal it exactly when the string does.
         let localRelay = relayIsLocal || e.capture(vocabulary.relaySocket) != nil || agent.kind.isLocalDelivery
-            || relay == "local"
+            || relayCapture.map { FieldBytes.equals(e.bytes($0), "local") } == true
         // The reason's label is only ever read for a deferral (`deferralsByReason`): the map's
-        // patterns run for those, not for every `sent` reply.
-        let attempt = DeliveryAttempt(time: t, status: status, relay: relay, dsn: e.text(vocabulary.dsn),
+        // patterns run for those, not for every `sent` reply. The relay and the DSN are only shown
+        // in a record: without records their strings are not made.
+        let attempt = DeliveryAttempt(time: t, status: status, relay: keepsRecords ? relayCapture.map { e.string($0) } : nil,
+                                      dsn: keepsRecords ? e.text(vocabulary.dsn) : nil,
                                       delaySeconds: e.decimal(vocabulary.delay),
                                       reason: deferred ? e.label(vocabulary.reason) : nil,
                                       agent: agent.name, localRelay: localRelay)
