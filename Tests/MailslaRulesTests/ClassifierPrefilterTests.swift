@@ -83,6 +83,47 @@ import Testing
         #expect(rules.prefilters.filter { !$0.groups.isEmpty }.count > rules.rules.count / 2)
     }
 
+    /// The reason maps' entries are tested for their literals before their regexes: on every example
+    /// message of the pack and thousands of variations, each map gives the label its regexes alone give.
+    @Test func aMapsLiteralTestsNeverChangeALabel() throws {
+        let rules = try RuleSet(directory: ShippedPackTests.directory)
+        let matcher = PatternMatcher(maxCaptures: rules.maxCaptures)
+        var random = SplitMix64(seed: 20261128)
+        var texts: [[UInt8]] = []
+        for rule in rules.rules {
+            for example in rule.spec.examples {
+                guard let message = Self.message(example.line.text) else { continue }
+                texts.append(message)
+                for _ in 0..<20 { texts.append(Self.mutate(message, &random)) }
+            }
+        }
+        var labelsSeen: [String: Set<String>] = [:]
+        var differing = 0, skippedRegexes = 0
+        for (name, map) in rules.maps {
+            let tests = try #require(rules.mapPrefilters[name])
+            for text in texts {
+                text.withUnsafeBufferPointer { value in
+                    let base = value.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    var alone = map.defaultLabel
+                    for (pattern, label) in map.entries where matcher.match(pattern, base, value.count) == .match {
+                        alone = label
+                        break
+                    }
+                    for test in tests where !test.groups.isEmpty && !test.passes(base, value.count) { skippedRegexes += 1 }
+                    let label = rules.label(map: name, value: value, matcher: matcher)
+                    if label != alone { differing += 1 }
+                    labelsSeen[name, default: []].insert(label)
+                }
+            }
+        }
+        #expect(differing == 0)
+        #expect(texts.count > 5_000)
+        #expect(skippedRegexes > 50_000) // the tests do spare regex runs
+        #expect(labelsSeen["reject_reason"]?.count ?? 0 >= 5)
+        #expect(labelsSeen["delivery_reason"]?.count ?? 0 >= 5)
+        #expect(rules.mapPrefilters.values.joined().filter { !$0.groups.isEmpty }.count > 30)
+    }
+
     /// A rule on a compiled program is tested first for its `requires:` literals alone: the derived
     /// ones are left to the program, which rejects a line without them as early. A rule on PCRE2
     /// keeps every literal test (`PrefilterTests` checks that side).

@@ -51,6 +51,10 @@ public final class RuleSet: @unchecked Sendable {
     /// generated corpus and 4 % on the real logs of ../shared/corpus (session 12). `requires:` stays:
     /// the rule author asked for it, and the hand-off rule's saves a whole delivery line's match.
     let requiredPrefilters: [LiteralPrefilter]
+    /// Each map entry's literal tests before its regex (`PatternSyntax.requirements`), by map name and
+    /// entry: a reject or deferral reason is tried against the entries in order until one is found,
+    /// and each of those regexes searches the whole reason; most fail on a missing literal.
+    let mapPrefilters: [String: [LiteralPrefilter]]
     /// Each rule's capture groups and fields in raw memory, for the classifier's hot loop.
     let captureSlots: [UnsafeBufferPointer<CaptureSlot>]
     /// Each rule's possible first bytes (`PatternSyntax.firstBytes`; every byte when unknown).
@@ -185,6 +189,12 @@ public final class RuleSet: @unchecked Sendable {
         }
         prefilters = zip(required, derived).map { LiteralPrefilter(required: $0, derived: $1, rarity: rarity) }
         requiredPrefilters = required.map { LiteralPrefilter(required: $0, derived: [], rarity: rarity) }
+        mapPrefilters = maps.mapValues { map in
+            map.entries.map { pattern, _ in
+                LiteralPrefilter(required: [], derived: LiteralPrefilter.choose(PatternSyntax(pattern.source).requirements),
+                                 rarity: rarity)
+            }
+        }
         captureSlots = rules.map { rule in
             let slots = UnsafeMutableBufferPointer<CaptureSlot>.allocate(capacity: rule.captures.count)
             _ = slots.initialize(from: rule.captures.map { CaptureSlot(group: $0.group, field: $0.field) })
@@ -193,7 +203,7 @@ public final class RuleSet: @unchecked Sendable {
     }
 
     deinit {
-        for prefilter in prefilters + requiredPrefilters { prefilter.deallocate() }
+        for prefilter in prefilters + requiredPrefilters + mapPrefilters.values.joined() { prefilter.deallocate() }
         for slots in captureSlots { slots.deallocate() }
     }
 
@@ -220,9 +230,10 @@ public final class RuleSet: @unchecked Sendable {
 
     /// Applies a map to a value: the label of the first entry found in it, else the default.
     public func label(map name: String, value: UnsafeBufferPointer<UInt8>, matcher: PatternMatcher) -> String {
-        guard let map = maps[name] else { return value.isEmpty ? "" : "other" }
-        for (pattern, label) in map.entries {
-            if let base = value.baseAddress, matcher.match(pattern, base, value.count) == .match { return label }
+        guard let map = maps[name], let tests = mapPrefilters[name] else { return value.isEmpty ? "" : "other" }
+        for ((pattern, label), test) in zip(map.entries, tests) {
+            if let base = value.baseAddress, test.groups.isEmpty || test.passes(base, value.count),
+               matcher.match(pattern, base, value.count) == .match { return label }
             if value.isEmpty, matcher.match(pattern, "", 0) == .match { return label }
         }
         return map.defaultLabel
