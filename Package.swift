@@ -3,9 +3,9 @@ import PackageDescription
 
 // The executables allocate through mimalloc instead of glibc's malloc: the flow stage makes and frees
 // a few objects per message (queue files, recipients, strings), and glibc's malloc, free and their
-// bins were a seventh of that thread's time. Whole replay: 5 % less wall, 8 % less CPU
-// (docs/performance.md, "An allocator, deeper queues, fields only records read"). Linked by name: libmimalloc.so comes before libc
-// in the executable's needed libraries, so every library's malloc and free resolve to it.
+// bins were a seventh of that thread's time. Whole replay: 5 % less wall, 8 % less CPU (docs/performance.md,
+// "An allocator, deeper queues, fields only records read"). Linked by name: libmimalloc.so comes before
+// libc in the executable's needed libraries, so every library's malloc and free resolve to it.
 let mimalloc: [LinkerSetting] = [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
 
 let package = Package(
