@@ -10,8 +10,9 @@ import Darwin
 /// Readers write straight into the framer's buffer (`fill`), then take the
 /// complete lines out as one `LineBatch` (`takeLines`); a partial last line
 /// stays for the next block. A mapped file is framed where it lies instead
-/// (`takeLines(inPlace:)`, driven by `LineReader`): same lines, no copy. The newlines of a block are found in one
-/// vector pass (`CLineScan`); nothing is allocated per line. A line longer than `maxLineLength` is cut at the limit
+/// (`takeLines(inPlace:)`, driven by `LineReader`): same lines, no copy. The
+/// newlines of a block are found in one vector pass (`CLineScan`); nothing is
+/// allocated per line. A line longer than `maxLineLength` is cut at the limit
 /// and counted, and the rest of it up to its newline is dropped, so memory
 /// stays bounded whatever the input.
 public struct LineFramer {
