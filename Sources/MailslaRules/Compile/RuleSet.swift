@@ -20,11 +20,16 @@ struct CaptureSlot {
 }
 
 /// A reason map compiled: the first entry whose regex is found in the value gives the label.
-public struct ReasonMap: Sendable {
+///
+/// Each entry carries the literal test tried before its regex (`PatternSyntax.requirements`): a
+/// reason is tried against the entries in order until one is found, each regex searches the whole
+/// reason, and most fail on a missing literal. The tests are raw memory that the `RuleSet` holding
+/// the map frees, which is also what applies it (`label(map:value:matcher:)`).
+public struct ReasonMap: @unchecked Sendable {
     public let name: String
     public let defaultLabel: String
-    let entries: [(CompiledPattern, String)]
-    public var labels: [String] { Array(Set(entries.map(\.1) + [defaultLabel])).sorted() }
+    let entries: [(pattern: CompiledPattern, label: String, test: LiteralPrefilter)]
+    public var labels: [String] { Array(Set(entries.map(\.label) + [defaultLabel])).sorted() }
 }
 
 /// The whole pack compiled once into an immutable value that every
@@ -51,10 +56,6 @@ public final class RuleSet: @unchecked Sendable {
     /// generated corpus and 4 % on the real logs of ../shared/corpus (session 12). `requires:` stays:
     /// the rule author asked for it, and the hand-off rule's saves a whole delivery line's match.
     let requiredPrefilters: [LiteralPrefilter]
-    /// Each map entry's literal tests before its regex (`PatternSyntax.requirements`), by map name and
-    /// entry: a reject or deferral reason is tried against the entries in order until one is found,
-    /// and each of those regexes searches the whole reason; most fail on a missing literal.
-    let mapPrefilters: [String: [LiteralPrefilter]]
     /// Each rule's capture groups and fields in raw memory, for the classifier's hot loop.
     let captureSlots: [UnsafeBufferPointer<CaptureSlot>]
     /// Each rule's possible first bytes (`PatternSyntax.firstBytes`; every byte when unknown).
@@ -77,7 +78,8 @@ public final class RuleSet: @unchecked Sendable {
         var mapPatterns = spec.maps.values.flatMap { $0.entries.map(\.regex) }.concurrentMap { regex in
             Result { () throws(CompiledPattern.Failure) in try CompiledPattern(regex) }
         }[...]
-        var maps: [String: ReasonMap] = [:]
+        // Their literal tests need the pack's byte rarity, known once the rules are: the maps are made below.
+        var compiledMaps: [String: (defaultLabel: String, entries: [(CompiledPattern, String)])] = [:]
         for (name, map) in spec.maps {
             var entries: [(CompiledPattern, String)] = []
             for entry in map.entries {
@@ -89,7 +91,7 @@ public final class RuleSet: @unchecked Sendable {
                                             message: "map \(name): bad regex: \(error.message)", patternOffset: error.offset))
                 }
             }
-            maps[name] = ReasonMap(name: name, defaultLabel: map.defaultLabel, entries: entries)
+            compiledMaps[name] = (map.defaultLabel, entries)
         }
 
         // Every pattern expanded, compiled and analysed on both cores first; the checks below then
@@ -152,7 +154,7 @@ public final class RuleSet: @unchecked Sendable {
                         fail("transform for '\(name)', which the pattern does not capture")
                         continue
                     }
-                    if case .map(let mapName) = transform, maps[mapName] == nil {
+                    if case .map(let mapName) = transform, compiledMaps[mapName] == nil {
                         fail("transform map(\(mapName)): no such map in fragments.yaml")
                     }
                     transforms[field] = transform
@@ -170,7 +172,6 @@ public final class RuleSet: @unchecked Sendable {
         self.rules = rules
         self.kinds = kinds
         self.fieldNames = fields
-        self.maps = maps
         self.fileRules = fileRules
         self.fileGlobs = spec.files.map { $0.programs.map(ProgramGlob.init) }
         self.maxCaptures = maxCaptures
@@ -189,12 +190,13 @@ public final class RuleSet: @unchecked Sendable {
         }
         prefilters = zip(required, derived).map { LiteralPrefilter(required: $0, derived: $1, rarity: rarity) }
         requiredPrefilters = required.map { LiteralPrefilter(required: $0, derived: [], rarity: rarity) }
-        mapPrefilters = maps.mapValues { map in
-            map.entries.map { pattern, _ in
-                LiteralPrefilter(required: [], derived: LiteralPrefilter.choose(PatternSyntax(pattern.source).requirements),
-                                 rarity: rarity)
-            }
-        }
+        maps = Dictionary(uniqueKeysWithValues: compiledMaps.map { name, map in
+            (name, ReasonMap(name: name, defaultLabel: map.defaultLabel, entries: map.entries.map { pattern, label in
+                let test = LiteralPrefilter(required: [], derived: LiteralPrefilter.choose(PatternSyntax(pattern.source).requirements),
+                                            rarity: rarity)
+                return (pattern, label, test)
+            }))
+        })
         captureSlots = rules.map { rule in
             let slots = UnsafeMutableBufferPointer<CaptureSlot>.allocate(capacity: rule.captures.count)
             _ = slots.initialize(from: rule.captures.map { CaptureSlot(group: $0.group, field: $0.field) })
@@ -203,7 +205,9 @@ public final class RuleSet: @unchecked Sendable {
     }
 
     deinit {
-        for prefilter in prefilters + requiredPrefilters + mapPrefilters.values.joined() { prefilter.deallocate() }
+        for prefilter in prefilters + requiredPrefilters + maps.values.flatMap({ $0.entries.map(\.test) }) {
+            prefilter.deallocate()
+        }
         for slots in captureSlots { slots.deallocate() }
     }
 
@@ -230,8 +234,8 @@ public final class RuleSet: @unchecked Sendable {
 
     /// Applies a map to a value: the label of the first entry found in it, else the default.
     public func label(map name: String, value: UnsafeBufferPointer<UInt8>, matcher: PatternMatcher) -> String {
-        guard let map = maps[name], let tests = mapPrefilters[name] else { return value.isEmpty ? "" : "other" }
-        for ((pattern, label), test) in zip(map.entries, tests) {
+        guard let map = maps[name] else { return value.isEmpty ? "" : "other" }
+        for (pattern, label, test) in map.entries {
             if let base = value.baseAddress, test.groups.isEmpty || test.passes(base, value.count),
                matcher.match(pattern, base, value.count) == .match { return label }
             if value.isEmpty, matcher.match(pattern, "", 0) == .match { return label }
